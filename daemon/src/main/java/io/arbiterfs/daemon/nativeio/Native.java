@@ -1,0 +1,43 @@
+package io.arbiterfs.daemon.nativeio;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import jnr.ffi.LibraryLoader;
+import jnr.ffi.Pointer;
+import jnr.ffi.Runtime;
+
+/** Loads libc once and gives access to errno and to off-heap buffers with their addresses. */
+public final class Native {
+    private static final LibC LIBC = LibraryLoader.create(LibC.class).load("c");
+    private static final Runtime RUNTIME = Runtime.getRuntime(LIBC);
+
+    private Native() {}
+
+    public static LibC libc() {
+        return LIBC;
+    }
+
+    /** errno of the last failing call on this thread. */
+    public static int errno() {
+        return RUNTIME.getLastError();
+    }
+
+    /** A direct, little-endian buffer whose address is a multiple of {@code alignment}. */
+    public static ByteBuffer alignedBuffer(int capacity, int alignment) {
+        ByteBuffer raw = ByteBuffer.allocateDirect(capacity + alignment);
+        return raw.alignedSlice(alignment).limit(capacity).slice().order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** A direct, little-endian buffer. */
+    public static ByteBuffer buffer(int capacity) {
+        return ByteBuffer.allocateDirect(capacity).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    /** The native address of a direct buffer's first byte (position 0). */
+    public static long address(ByteBuffer direct) {
+        if (!direct.isDirect()) {
+            throw new IllegalArgumentException("not a direct buffer");
+        }
+        return Pointer.wrap(RUNTIME, direct).address();
+    }
+}
