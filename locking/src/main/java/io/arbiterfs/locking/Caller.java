@@ -1,0 +1,22 @@
+package io.arbiterfs.locking;
+
+/**
+ * Who asked: the pid from the FUSE request header and, when the daemon knows it, the process name.
+ *
+ * @param pid         the requesting pid; 0 for kernel-originated requests (writeback)
+ * @param processName e.g. from /proc/&lt;pid&gt;/comm; may be {@code null} when unknown
+ */
+public record Caller(int pid, String processName) {
+    /** Requests the kernel makes on its own behalf (writeback WRITEs carry pid 0). */
+    public static final Caller KERNEL = new Caller(0, "kernel");
+
+    /** A caller with an unknown process name. */
+    public static Caller pid(int pid) {
+        return new Caller(pid, null);
+    }
+
+    @Override
+    public String toString() {
+        return processName == null ? "pid " + pid : processName + "[" + pid + "]";
+    }
+}

@@ -1,0 +1,532 @@
+package io.arbiterfs.locking;
+
+import io.arbiterfs.locking.TransitionTable.Row;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+
+/**
+ * The IO-mode state and the shared/exclusive write lock of one inode. Lives in an {@link IoModeTable} only while it
+ * has users; {@link #pins} counts them.
+ *
+ * <h2>Synchronization</h2>
+ * Everything is guarded by {@link #lock} except one word, {@link #word}, which parallel writers update with a CAS so
+ * the shared side costs no lock:
+ * <pre>
+ *   bits 0..31  parallel (shared) writes in flight
+ *   bit  32     EXCLUSIVE: an exclusive write-side operation runs
+ *   bit  33     GATE: the shared fast path is closed; writers must take the lock and look at the mode
+ * </pre>
+ * GATE is recomputed by {@link #settle()} (lock held) after every change of the fields that close the shared side:
+ * cached users, draining openers, queued exclusive operations. Anyone who waits for the shared count to reach zero
+ * (a draining cached opener, an exclusive writer) first makes GATE set, then reads the count, then waits on
+ * {@link #changed}; the last shared writer to leave sees GATE in the value its decrement returned and signals under
+ * the lock. Since the waiter holds the lock from setting GATE until it sleeps, that signal cannot be lost.
+ *
+ * <h2>Fairness</h2>
+ * Writer-preferring: a queued exclusive operation closes the shared side, waits only for the shared writes already in
+ * flight, and exclusive operations run in arrival order (FIFO {@link #exclusiveQueue}). A waiting cached opener also
+ * closes the shared side (new writers go exclusive instead of waiting), so it waits for at most the writes in flight
+ * when it arrived. Shared writers may wait behind a stream of exclusive operations; their deadline bounds that.
+ */
+final class InodeState {
+    private static final long COUNT_MASK = 0xFFFF_FFFFL;
+    private static final long EXCLUSIVE = 1L << 32;
+    private static final long GATE = 1L << 33;
+    private static final int RETIRED = -1;
+
+    private static final VarHandle WORD;
+    private static final VarHandle PINS;
+    private static final VarHandle PEAK;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WORD = l.findVarHandle(InodeState.class, "word", long.class);
+            PINS = l.findVarHandle(InodeState.class, "pins", int.class);
+            PEAK = l.findVarHandle(InodeState.class, "peakParallel", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    final long node;
+    private final IoModeTable table;
+
+    private volatile long word;
+    /** Users keeping this entry in the table: counted opens, running/waiting calls. {@link #RETIRED} once removed. */
+    private volatile int pins;
+    private volatile int peakParallel;
+
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition changed = lock.newCondition();
+
+    // Guarded by lock.
+    private int cachedOpens;
+    private int directOpens;
+    private int passthroughOpens;
+    private int backingId;
+    private boolean pageCacheSeen;
+    private int drainWaiters;
+    private final ArrayDeque<Object> exclusiveQueue = new ArrayDeque<>();
+    private final long[] exclusiveByReason = new long[ExclusiveReason.values().length];
+    private long drainNanosTotal;
+    private long drainsGivenUp;
+    private Caller pushedOutBy;
+    private final TransitionLog log = new TransitionLog();
+
+    InodeState(long node, IoModeTable table) {
+        this.node = node;
+        this.table = table;
+        this.pins = 1; // the creator's pin
+    }
+
+    // ---------------------------------------------------------------------------------------------- lifecycle (pins)
+
+    /** Adds a user unless the entry is already retired (then the caller must make a fresh one). */
+    boolean tryPin() {
+        for (;;) {
+            int p = pins;
+            if (p == RETIRED) {
+                return false;
+            }
+            if (PINS.compareAndSet(this, p, p + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** Drops a user; the last one retires the entry and removes it from the table. */
+    void unpin() {
+        if ((int) PINS.getAndAdd(this, -1) == 1 && PINS.compareAndSet(this, 0, RETIRED)) {
+            table.retire(this);
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- opens
+
+    /** Rows 1–5. On GRANTED / MUST_USE_PASSTHROUGH the caller's pin becomes the open's pin. */
+    OpenDecision cachedOpen(Caller who, long deadlineNanos) {
+        lock.lock();
+        try {
+            if (backingId != 0) {
+                return joinPassthrough(Row.R4, ConflictReason.PASSTHROUGH_ACTIVE, who);
+            }
+            IoMode before = modeLocked();
+            boolean firstCachedUser = cachedOpens == 0 && !pageCacheSeen;
+            drainWaiters++; // closes the shared side before we look at the writes in flight
+            settle();
+            boolean waits = parallelInFlight() > 0;
+            OpenDecision result;
+            try {
+                result = waits ? drainLocked(who, before, deadlineNanos) : OpenDecision.GRANTED;
+                if (result == OpenDecision.GRANTED) {
+                    cachedOpens++;
+                }
+            } finally {
+                drainWaiters--;
+                settle();
+            }
+            if (result == OpenDecision.GRANTED) {
+                if (firstCachedUser && !waits) {
+                    pushedOutBy = who;
+                }
+                record(waits ? Row.R3 : firstCachedUser ? Row.R1 : Row.R2, waits ? IoMode.DRAINING : before, who);
+            } else if (result.counted()) {
+                record(Row.R5, IoMode.DRAINING, who);
+            } else {
+                record(Row.S1, IoMode.DRAINING, who);
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Waits (lock held, draining mark set) until no parallel write is in flight or the inode went passthrough. */
+    private OpenDecision drainLocked(Caller who, IoMode before, long deadlineNanos) {
+        if (before != IoMode.DRAINING) {
+            pushedOutBy = who;
+        }
+        record(Row.R3, before, who);
+        long start = System.nanoTime();
+        try {
+            while (parallelInFlight() > 0 && backingId == 0) {
+                OpenDecision gaveUp = awaitChange(deadlineNanos);
+                if (gaveUp != null) {
+                    drainsGivenUp++;
+                    return gaveUp;
+                }
+            }
+        } finally {
+            drainNanosTotal += System.nanoTime() - start;
+        }
+        if (backingId != 0) {
+            passthroughOpens++;
+            return OpenDecision.mustUse(ConflictReason.BECAME_PASSTHROUGH_WHILE_WAITING, backingId);
+        }
+        return OpenDecision.GRANTED;
+    }
+
+    boolean cachedRelease(Caller who) {
+        lock.lock();
+        try {
+            if (cachedOpens == 0) {
+                return false;
+            }
+            IoMode before = modeLocked();
+            cachedOpens--;
+            record(Row.R7, before, who);
+            afterRelease(who);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Rows 8–13. */
+    OpenDecision passthroughOpen(int id, Caller who) {
+        lock.lock();
+        try {
+            IoMode before = modeLocked();
+            if (id <= 0) {
+                record(Row.R13, before, who);
+                return OpenDecision.conflict(ConflictReason.INVALID_BACKING_ID);
+            }
+            if (cachedOpens > 0 || pageCacheSeen) {
+                record(Row.R11, before, who);
+                return OpenDecision.conflict(ConflictReason.CACHED_USERS);
+            }
+            if (backingId != 0 && backingId != id) {
+                return joinPassthrough(Row.R10, ConflictReason.OTHER_BACKING_ID, who);
+            }
+            Row row = backingId == id ? Row.R9 : before == IoMode.NEUTRAL ? Row.R8 : Row.R12;
+            backingId = id;
+            passthroughOpens++;
+            settle(); // wakes draining cached openers: they now get row 5
+            record(row, before, who);
+            return OpenDecision.grantedPassthrough(id);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private OpenDecision joinPassthrough(Row row, ConflictReason reason, Caller who) {
+        IoMode before = modeLocked();
+        passthroughOpens++;
+        record(row, before, who);
+        return OpenDecision.mustUse(reason, backingId);
+    }
+
+    PassthroughRelease passthroughRelease(Caller who) {
+        lock.lock();
+        try {
+            if (passthroughOpens == 0) {
+                return PassthroughRelease.NOT_OPEN;
+            }
+            IoMode before = modeLocked();
+            int id = backingId;
+            passthroughOpens--;
+            boolean last = passthroughOpens == 0;
+            if (last) {
+                backingId = 0;
+            }
+            record(Row.R14, before, who);
+            afterRelease(who);
+            return new PassthroughRelease(true, last, id, passthroughOpens);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Rows 15, 16. */
+    OpenDecision directOpen(Caller who) {
+        lock.lock();
+        try {
+            if (backingId != 0) {
+                return joinPassthrough(Row.R16, ConflictReason.PASSTHROUGH_ACTIVE, who);
+            }
+            directOpens++;
+            record(Row.R15, modeLocked(), who);
+            return OpenDecision.GRANTED;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    boolean directRelease(Caller who) {
+        lock.lock();
+        try {
+            if (directOpens == 0) {
+                return false;
+            }
+            directOpens--;
+            afterRelease(who);
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Row S3: with the last open gone, the inferred page-cache user is gone too. */
+    private void afterRelease(Caller who) {
+        if (pageCacheSeen && cachedOpens + directOpens + passthroughOpens == 0) {
+            IoMode before = modeLocked();
+            pageCacheSeen = false;
+            record(Row.S3, before, who);
+        }
+        settle();
+    }
+
+    /** Row S2 (row 6 inferred). Returns false if ignored: a passthrough inode has no page cache. */
+    boolean notePageCacheWrite() {
+        lock.lock();
+        try {
+            if (backingId != 0) {
+                return false;
+            }
+            if (!pageCacheSeen) {
+                IoMode before = modeLocked();
+                pageCacheSeen = true;
+                settle();
+                if (before == IoMode.NEUTRAL || before == IoMode.UNCACHED) {
+                    pushedOutBy = Caller.KERNEL;
+                }
+                record(Row.S2, before, Caller.KERNEL);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    int backingId() {
+        lock.lock();
+        try {
+            return backingId;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- writes
+
+    /** §3.2 for one direct WRITE. May throw whatever {@code serverSize} throws; then nothing is held. */
+    WriteGrant beginWrite(WriteIntent intent, LongSupplier serverSize, long deadlineNanos) {
+        ExclusiveReason early = WriteLockDecision.beforeLocking(intent, serverSize.getAsLong());
+        if (early != null) {
+            return beginExclusive(early, deadlineNanos);
+        }
+        if (!tryJoinSharedFast()) {
+            WriteGrant slow = joinSharedSlow(deadlineNanos);
+            if (!slow.acquired() || slow.mode() != WriteLockMode.SHARED) {
+                return slow;
+            }
+        }
+        // Holding the shared side, no truncate can run: check "extending" again (the first check had no lock).
+        boolean extending;
+        try {
+            extending = intent.extendsPast(serverSize.getAsLong());
+        } catch (RuntimeException | Error e) {
+            leaveShared();
+            throw e;
+        }
+        if (extending) {
+            leaveShared();
+            return beginExclusive(ExclusiveReason.EXTENDING_RECHECK, deadlineNanos);
+        }
+        return new WriteGrant(this, WriteLockMode.SHARED, null, WriteGrant.Outcome.ACQUIRED);
+    }
+
+    /** Row 17 without the lock: only while GATE and EXCLUSIVE are both clear. */
+    private boolean tryJoinSharedFast() {
+        for (;;) {
+            long w = word;
+            if ((w & (EXCLUSIVE | GATE)) != 0) {
+                return false;
+            }
+            if (WORD.compareAndSet(this, w, w + 1)) {
+                notePeak((int) (w & COUNT_MASK) + 1);
+                return true;
+            }
+        }
+    }
+
+    /** Rows 17/18 under the lock: join, wait behind exclusive operations, or fall back to exclusive by mode. */
+    private WriteGrant joinSharedSlow(long deadlineNanos) {
+        lock.lock();
+        try {
+            for (;;) {
+                ExclusiveReason byMode = WriteLockDecision.byMode(modeLocked());
+                if (byMode != null) {
+                    return beginExclusive(byMode, deadlineNanos);
+                }
+                if (exclusiveQueue.isEmpty()) {
+                    long w = word;
+                    if ((w & EXCLUSIVE) == 0 && WORD.compareAndSet(this, w, w + 1)) {
+                        notePeak((int) (w & COUNT_MASK) + 1);
+                        return new WriteGrant(this, WriteLockMode.SHARED, null, WriteGrant.Outcome.ACQUIRED);
+                    }
+                    if ((w & EXCLUSIVE) == 0) {
+                        continue; // lost a CAS race with a fast-path writer
+                    }
+                }
+                OpenDecision gaveUp = awaitChange(deadlineNanos); // an exclusive operation runs or waits
+                if (gaveUp != null) {
+                    return failed(WriteLockMode.SHARED, null, gaveUp);
+                }
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Takes the exclusive side in FIFO order among exclusive operations, after the shared writes in flight. */
+    WriteGrant beginExclusive(ExclusiveReason reason, long deadlineNanos) {
+        lock.lock();
+        Object ticket = new Object();
+        exclusiveQueue.addLast(ticket);
+        try {
+            settle(); // closes the shared side: writer preference
+            for (;;) {
+                if (exclusiveQueue.peekFirst() == ticket) {
+                    long w = word;
+                    if ((w & (EXCLUSIVE | COUNT_MASK)) == 0 && WORD.compareAndSet(this, w, w | EXCLUSIVE)) {
+                        exclusiveByReason[reason.ordinal()]++;
+                        return new WriteGrant(this, WriteLockMode.EXCLUSIVE, reason, WriteGrant.Outcome.ACQUIRED);
+                    }
+                }
+                OpenDecision gaveUp = awaitChange(deadlineNanos);
+                if (gaveUp != null) {
+                    return failed(WriteLockMode.EXCLUSIVE, reason, gaveUp);
+                }
+            }
+        } finally {
+            exclusiveQueue.remove(ticket);
+            settle();
+            lock.unlock();
+        }
+    }
+
+    /** Row 19. */
+    void leaveShared() {
+        long w = (long) WORD.getAndAdd(this, -1L) - 1;
+        if ((w & COUNT_MASK) == COUNT_MASK) {
+            WORD.getAndAdd(this, 1L);
+            throw new IllegalStateException("node " + node + ": parallel write count below zero");
+        }
+        if ((w & COUNT_MASK) == 0 && (w & GATE) != 0) {
+            lock.lock();
+            try {
+                changed.signalAll(); // draining openers and exclusive writers wait for zero
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    void leaveExclusive() {
+        lock.lock();
+        try {
+            WORD.getAndAdd(this, -EXCLUSIVE);
+            settle();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private WriteGrant failed(WriteLockMode mode, ExclusiveReason reason, OpenDecision gaveUp) {
+        WriteGrant.Outcome outcome = gaveUp.outcome() == OpenDecision.Outcome.INTERRUPTED
+                ? WriteGrant.Outcome.INTERRUPTED : WriteGrant.Outcome.TIMED_OUT;
+        return new WriteGrant(this, mode, reason, outcome);
+    }
+
+    private void notePeak(int inFlight) {
+        int peak;
+        while (inFlight > (peak = peakParallel) && !PEAK.compareAndSet(this, peak, inFlight)) {
+            Thread.onSpinWait();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------------------- helpers
+
+    int parallelInFlight() {
+        return (int) (word & COUNT_MASK);
+    }
+
+    /** The mode, derived from the counts (lock held, or racy for status). */
+    private IoMode modeLocked() {
+        int inFlight = parallelInFlight();
+        if (backingId != 0) {
+            return IoMode.UNCACHED;
+        }
+        boolean cachedUsers = cachedOpens > 0 || pageCacheSeen;
+        if (drainWaiters > 0 || (cachedUsers && inFlight > 0)) {
+            return IoMode.DRAINING;
+        }
+        if (cachedUsers) {
+            return IoMode.CACHED;
+        }
+        return inFlight > 0 ? IoMode.UNCACHED : IoMode.NEUTRAL;
+    }
+
+    /** After any change (lock held): make GATE match the fields, and wake every waiter to re-check its condition. */
+    private void settle() {
+        boolean closed = cachedOpens > 0 || pageCacheSeen || drainWaiters > 0 || !exclusiveQueue.isEmpty();
+        for (;;) {
+            long w = word;
+            long want = closed ? w | GATE : w & ~GATE;
+            if (w == want || WORD.compareAndSet(this, w, want)) {
+                break;
+            }
+        }
+        changed.signalAll();
+    }
+
+    /** Waits for a signal until the deadline (lock held). Returns null to re-check, or why the wait is over. */
+    private OpenDecision awaitChange(long deadlineNanos) {
+        if (deadlineNanos == IoModeTable.NO_WAIT) {
+            return OpenDecision.TIMED_OUT;
+        }
+        long remaining = deadlineNanos - System.nanoTime();
+        if (remaining <= 0) {
+            return OpenDecision.TIMED_OUT;
+        }
+        try {
+            changed.awaitNanos(remaining);
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return OpenDecision.INTERRUPTED;
+        }
+    }
+
+    private void record(Row row, IoMode before, Caller who) {
+        log.add(new Transition(Instant.now(), row, before, modeLocked(), who));
+    }
+
+    InodeSnapshot snapshot(boolean live) {
+        lock.lock();
+        try {
+            Map<ExclusiveReason, Long> byReason = new EnumMap<>(ExclusiveReason.class);
+            for (ExclusiveReason r : ExclusiveReason.values()) {
+                if (exclusiveByReason[r.ordinal()] != 0) {
+                    byReason.put(r, exclusiveByReason[r.ordinal()]);
+                }
+            }
+            long w = word;
+            return new InodeSnapshot(node, live, modeLocked(), cachedOpens, directOpens, passthroughOpens, backingId,
+                    pageCacheSeen, (int) (w & COUNT_MASK), peakParallel, (w & EXCLUSIVE) != 0,
+                    exclusiveQueue.size(), drainWaiters, byReason, drainNanosTotal, drainsGivenUp, pushedOutBy,
+                    log.toList());
+        } finally {
+            lock.unlock();
+        }
+    }
+}
