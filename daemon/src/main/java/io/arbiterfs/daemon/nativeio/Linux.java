@@ -39,6 +39,32 @@ public final class Linux {
     public static final int S_IFIFO = 0010000;
     public static final int S_ISUID = 04000;
     public static final int S_ISGID = 02000;
+    public static final int S_IXGRP = 00010;
+
+    // renameat2 flags
+    public static final int RENAME_NOREPLACE = 1;
+    public static final int RENAME_EXCHANGE = 2;
+    public static final int RENAME_WHITEOUT = 4;
+
+    // fallocate modes
+    public static final int FALLOC_FL_KEEP_SIZE = 0x01;
+    public static final int FALLOC_FL_PUNCH_HOLE = 0x02;
+    public static final int FALLOC_FL_ZERO_RANGE = 0x10;
+
+    // struct flock l_type (as FUSE passes it in fuse_file_lock.type)
+    public static final int F_RDLCK = 0;
+    public static final int F_WRLCK = 1;
+    public static final int F_UNLCK = 2;
+
+    // setxattr flags
+    public static final int XATTR_CREATE = 1;
+    public static final int XATTR_REPLACE = 2;
+
+    // d_type values in getdents64 records
+    public static final int DT_UNKNOWN = 0;
+    public static final int DT_DIR = 4;
+    public static final int DT_REG = 8;
+    public static final int DT_LNK = 10;
 
     public static final int SEEK_SET = 0;
     public static final int SEEK_CUR = 1;
