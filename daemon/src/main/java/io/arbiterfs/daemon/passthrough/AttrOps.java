@@ -1,0 +1,146 @@
+package io.arbiterfs.daemon.passthrough;
+
+import io.arbiterfs.daemon.fs.Payload;
+import io.arbiterfs.daemon.kernel.AttrOut;
+import io.arbiterfs.daemon.kernel.FuseConst;
+import io.arbiterfs.daemon.kernel.SetattrIn;
+import io.arbiterfs.daemon.kernel.StatfsOut;
+import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.daemon.nativeio.LibC;
+import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.daemon.nativeio.StatBuffer;
+
+/**
+ * Metadata of one inode: stat, SETATTR's mode/owner/size/times, readlink, access and statfs. Calls
+ * that take an O_PATH fd use it with AT_EMPTY_PATH; calls that refuse O_PATH fds go through the
+ * /proc/self/fd/N magic link, which names the file itself (for a symlink: the link, not its target).
+ */
+final class AttrOps {
+    private static final LibC libc = Native.libc();
+    static final int STAT_NOFOLLOW = Linux.AT_EMPTY_PATH | Linux.AT_SYMLINK_NOFOLLOW;
+    private static final int TIME_BITS = FuseConst.FATTR_ATIME | FuseConst.FATTR_MTIME
+            | FuseConst.FATTR_ATIME_NOW | FuseConst.FATTR_MTIME_NOW;
+
+    private final Attrs.Timeout attrTimeout;
+
+    AttrOps(Attrs.Timeout attrTimeout) {
+        this.attrTimeout = attrTimeout;
+    }
+
+    /** Fresh attributes of the file behind {@code fd} (any kind of fd) into {@code out}. */
+    int statInto(int fd, AttrOut out) {
+        StatBuffer st = Scratch.get().stat;
+        if (libc.fstatat(fd, Scratch.EMPTY_PATH, st.address(), STAT_NOFOLLOW) < 0) {
+            return PassthroughFs.errnoResult();
+        }
+        out.attrValid(attrTimeout.seconds()).attrValidNsec(attrTimeout.nanos());
+        Attrs.fill(out.attr(), st);
+        return 0;
+    }
+
+    /** Applies mode, owner, size, then times (a truncate would move mtime), then answers fresh attributes. */
+    int setattr(Inode inode, OpenFile f, SetattrIn in, AttrOut out) {
+        int valid = in.valid();
+        Scratch scratch = Scratch.get();
+        if ((valid & FuseConst.FATTR_MODE) != 0) {
+            int mode = in.mode() & 07777;
+            int rc;
+            if (f != null) {
+                rc = libc.fchmod(f.fd(), mode);
+            } else if (inode.isSymlink()) {
+                return -Errno.EOPNOTSUPP; // Linux has no symlink permissions to change
+            } else {
+                rc = libc.fchmodat(Linux.AT_FDCWD, scratch.procPath(inode.fd()), mode, 0);
+            }
+            if (rc < 0) {
+                return PassthroughFs.errnoResult();
+            }
+        }
+        if ((valid & (FuseConst.FATTR_UID | FuseConst.FATTR_GID)) != 0) {
+            int uid = (valid & FuseConst.FATTR_UID) != 0 ? in.uid() : -1;
+            int gid = (valid & FuseConst.FATTR_GID) != 0 ? in.gid() : -1;
+            if (libc.fchownat(inode.fd(), Scratch.EMPTY_PATH, uid, gid, STAT_NOFOLLOW) < 0) {
+                return PassthroughFs.errnoResult();
+            }
+        }
+        if ((valid & FuseConst.FATTR_SIZE) != 0) {
+            int rc = truncate(inode, f, in.size());
+            if (rc < 0) {
+                return rc;
+            }
+        }
+        if ((valid & TIME_BITS) != 0) {
+            long times = scratch.times(
+                    (valid & FuseConst.FATTR_ATIME) != 0 ? in.atime() : 0,
+                    timeNanos(valid, FuseConst.FATTR_ATIME, FuseConst.FATTR_ATIME_NOW, in.atimensec()),
+                    (valid & FuseConst.FATTR_MTIME) != 0 ? in.mtime() : 0,
+                    timeNanos(valid, FuseConst.FATTR_MTIME, FuseConst.FATTR_MTIME_NOW, in.mtimensec()));
+            // AT_EMPTY_PATH on the O_PATH fd: the file itself, symlinks included, never a target
+            if (libc.utimensat(inode.fd(), Scratch.EMPTY_PATH, times, STAT_NOFOLLOW) < 0) {
+                return PassthroughFs.errnoResult();
+            }
+        }
+        if ((valid & FuseConst.FATTR_KILL_SUIDGID) != 0 && (valid & FuseConst.FATTR_MODE) == 0) {
+            int rc = FileIo.killSuidSgid(inode.fd());
+            if (rc < 0) {
+                return rc;
+            }
+        }
+        return statInto(inode.fd(), out);
+    }
+
+    /** timespec.tv_nsec for one of atime/mtime: UTIME_NOW, the given time, or UTIME_OMIT (unchanged). */
+    private static long timeNanos(int valid, int setBit, int nowBit, int nanos) {
+        if ((valid & nowBit) != 0) {
+            return Linux.UTIME_NOW;
+        }
+        return (valid & setBit) != 0 ? nanos : Linux.UTIME_OMIT;
+    }
+
+    private static int truncate(Inode inode, OpenFile f, long size) {
+        if (f != null) {
+            return libc.ftruncate(f.fd(), size) < 0 ? PassthroughFs.errnoResult() : 0;
+        }
+        if (inode.isDirectory()) {
+            return -Errno.EISDIR;
+        }
+        if (!inode.isRegular()) {
+            return -Errno.EINVAL;
+        }
+        int fd = libc.open(Scratch.get().procPath(inode.fd()), Linux.O_WRONLY | Linux.O_CLOEXEC, 0);
+        if (fd < 0) {
+            return PassthroughFs.errnoResult();
+        }
+        int rc = libc.ftruncate(fd, size) < 0 ? PassthroughFs.errnoResult() : 0;
+        libc.close(fd);
+        return rc;
+    }
+
+    static int readlink(Inode inode, Payload out) {
+        long n = libc.readlinkat(inode.fd(), Scratch.EMPTY_PATH, out.address(), out.capacity());
+        return n < 0 ? PassthroughFs.errnoResult() : (int) n;
+    }
+
+    static int access(Inode inode, int mask) {
+        long path = Scratch.get().procPath(inode.fd());
+        return libc.faccessat(Linux.AT_FDCWD, path, mask, 0) < 0 ? PassthroughFs.errnoResult() : 0;
+    }
+
+    /** fstatvfs accepts the O_PATH fd; any inode answers for the file system it lives on. */
+    static int statfs(Inode inode, StatfsOut out) {
+        Scratch s = Scratch.get();
+        if (libc.fstatvfs(inode.fd(), s.statvfsAddress()) < 0) {
+            return PassthroughFs.errnoResult();
+        }
+        out.blocks(s.statvfsBlocks())
+                .bfree(s.statvfsBfree())
+                .bavail(s.statvfsBavail())
+                .files(s.statvfsFiles())
+                .ffree(s.statvfsFfree())
+                .bsize((int) s.statvfsBsize())
+                .namelen((int) s.statvfsNamemax())
+                .frsize((int) s.statvfsFrsize());
+        return 0;
+    }
+}
