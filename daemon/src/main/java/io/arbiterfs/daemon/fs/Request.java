@@ -5,13 +5,13 @@ package io.arbiterfs.daemon.fs;
  * every request.
  */
 public final class Request {
-    private long unique;
+    private volatile long unique;
     private int opcode;
     private long nodeId;
     private int uid;
     private int gid;
     private int pid;
-    private volatile boolean interrupted;
+    private volatile long interruptedUnique = -1;
 
     public void set(long unique, int opcode, long nodeId, int uid, int gid, int pid) {
         this.unique = unique;
@@ -20,7 +20,6 @@ public final class Request {
         this.uid = uid;
         this.gid = gid;
         this.pid = pid;
-        this.interrupted = false;
     }
 
     public long unique() {
@@ -50,11 +49,18 @@ public final class Request {
 
     /** True once the kernel sent FUSE_INTERRUPT for this request; a blocking handler should give up with -EINTR. */
     public boolean interrupted() {
-        return interrupted;
+        return interruptedUnique == unique;
     }
 
-    /** Called by the session when a FUSE_INTERRUPT names this request. */
-    public void interrupt() {
-        interrupted = true;
+    /**
+     * Called by the session when a FUSE_INTERRUPT names request {@code target}. Keyed by the
+     * request's unique id so a late interrupt cannot hit the next request this worker runs.
+     */
+    public boolean interrupt(long target) {
+        if (unique != target) {
+            return false;
+        }
+        interruptedUnique = target;
+        return unique == target;
     }
 }

@@ -24,7 +24,8 @@ public final class Native {
 
     /** A direct, little-endian buffer whose address is a multiple of {@code alignment}. */
     public static ByteBuffer alignedBuffer(int capacity, int alignment) {
-        ByteBuffer raw = ByteBuffer.allocateDirect(capacity + alignment);
+        // alignedSlice also rounds the end down to the alignment, hence the extra room
+        ByteBuffer raw = ByteBuffer.allocateDirect(capacity + 2 * alignment);
         return raw.alignedSlice(alignment).limit(capacity).slice().order(ByteOrder.LITTLE_ENDIAN);
     }
 

@@ -1,0 +1,214 @@
+package io.arbiterfs.daemon.cli;
+
+import ch.qos.logback.classic.Level;
+import io.arbiterfs.daemon.fs.FuseFileSystem;
+import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.daemon.mount.MountOptionException;
+import io.arbiterfs.daemon.mount.MountOptions;
+import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.daemon.passthrough.PassthroughFs;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import sun.misc.Signal;
+
+@Command(name = "mount", description = {
+        "Mount SOURCE (a host directory) on MOUNTPOINT. Without arguments: a default source on a default mountpoint.",
+        "Returns once the mount answers; -f stays in the foreground."})
+final class MountCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(MountCommand.class);
+    static final String READY = "ARBITERFS-READY";
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "Backing directory (or a tag with -o source=DIR, or TAG:DIR).")
+    String source;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "MOUNTPOINT")
+    Path mountpoint;
+
+    @Option(names = "-o", paramLabel = "OPTS", description = "Comma-separated mount options (see README).")
+    List<String> options = new ArrayList<>();
+
+    @Option(names = "-f", description = "Stay in the foreground.")
+    boolean foreground;
+
+    @Option(names = "-d", description = "Debug: foreground with request tracing.")
+    boolean debug;
+
+    @Option(names = "--notify-ready", hidden = true, description = "Print a readiness line on stdout (used by the background launcher).")
+    boolean notifyReady;
+
+    @Option(names = "--log", paramLabel = "FILE", description = "Log file of a background daemon (default: /tmp/arbiterfs/<mountpoint>.log).")
+    Path logFile;
+
+    /** Where SOURCE's data lives and what the mount table shows as its source. */
+    record Source(Path backing, String fsname) {}
+
+    @Override
+    public Integer call() {
+        MountOptions opts;
+        Source src;
+        Path mp;
+        try {
+            opts = MountOptions.parse(options);
+            boolean defaults = source == null;
+            if (defaults) {
+                Path home = Path.of(System.getProperty("user.home"));
+                Path defSource = home.resolve(".local/share/arbiterfs/source");
+                Files.createDirectories(defSource);
+                source = defSource.toString();
+                mountpoint = home.resolve("arbiterfs");
+                Files.createDirectories(mountpoint);
+            } else if (mountpoint == null) {
+                return usage("MOUNTPOINT missing (arbiterfs mount SOURCE MOUNTPOINT)");
+            }
+            src = resolveSource(source, opts);
+            mp = mountpoint.toAbsolutePath().normalize();
+            if (!Files.isDirectory(mp)) {
+                return usage("mountpoint " + mp + (Files.exists(mp) ? " is not a directory" : " does not exist"));
+            }
+            if (MountTable.at(mp).map(e -> e.type().startsWith("fuse")).orElse(false)) {
+                if (defaults && MountTable.isArbiterfs(mp)) {
+                    System.out.println("arbiterfs: already mounted on " + mp);
+                    return 0;
+                }
+                return usage("mountpoint " + mp + " is busy: something is already mounted there");
+            }
+        } catch (MountOptionException e) {
+            return usage(e.getMessage());
+        } catch (IOException e) {
+            return usage(e.getMessage());
+        }
+        if (debug || opts.debug) {
+            ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
+        }
+        if (foreground || debug) {
+            return runForeground(src, mp, opts);
+        }
+        return runInBackground(src, mp, opts);
+    }
+
+    private static int usage(String message) {
+        System.err.println("arbiterfs: " + message);
+        return Main.EXIT_USAGE;
+    }
+
+    static Source resolveSource(String source, MountOptions opts) throws IOException {
+        if (opts.source != null) {
+            Path backing = Path.of(opts.source).toAbsolutePath().normalize();
+            requireDirectory(backing);
+            return new Source(backing, opts.fsname != null ? opts.fsname : source);
+        }
+        Path direct = Path.of(source).toAbsolutePath().normalize();
+        if (Files.isDirectory(direct)) {
+            return new Source(direct, opts.fsname != null ? opts.fsname : direct.toString());
+        }
+        int colon = source.indexOf(':');
+        if (colon > 0 && Files.isDirectory(Path.of(source.substring(colon + 1)))) {
+            // xfstests-style "tag:/backing/dir": the whole string is the mount source
+            Path backing = Path.of(source.substring(colon + 1)).toAbsolutePath().normalize();
+            return new Source(backing, opts.fsname != null ? opts.fsname : source);
+        }
+        requireDirectory(direct);
+        return null; // not reached
+    }
+
+    private static void requireDirectory(Path p) throws IOException {
+        if (!Files.exists(p)) {
+            throw new IOException("source " + p + " does not exist");
+        }
+        if (!Files.isDirectory(p)) {
+            throw new IOException("source " + p + " is not a directory");
+        }
+    }
+
+    private int runForeground(Source src, Path mp, MountOptions opts) {
+        FuseMount mount;
+        try {
+            FuseFileSystem fs = new PassthroughFs(src.backing(), new PassthroughFs.Options(
+                    Duration.ofNanos((long) (opts.entryTimeout * 1e9)), Duration.ofNanos((long) (opts.attrTimeout * 1e9))));
+            mount = FuseMount.mount(fs, src.fsname(), mp, opts, Daemon.sessionOptions(opts));
+        } catch (IOException e) {
+            System.err.println("arbiterfs: " + e.getMessage());
+            return Main.EXIT_USAGE;
+        }
+        Runnable stop = () -> {
+            try {
+                mount.unmount(Duration.ofSeconds(5));
+            } catch (IOException e) {
+                log.error("unmount failed: {}", e.getMessage());
+            }
+        };
+        for (String sig : List.of("TERM", "INT", "HUP")) {
+            Signal.handle(new Signal(sig), s -> {
+                log.info("SIG{}: unmounting {}", sig, mp);
+                new Thread(stop, "unmount-on-signal").start();
+            });
+        }
+        if (notifyReady) {
+            System.out.println(READY + " " + mp);
+            System.out.flush();
+            System.out.close(); // the launcher stops reading here
+        } else {
+            System.err.println("arbiterfs: " + src.fsname() + " mounted on " + mp + " (foreground; Ctrl-C unmounts)");
+        }
+        try {
+            mount.awaitUnmounted();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        log.info("{} unmounted; exiting", mp);
+        return 0;
+    }
+
+    /** Re-runs this command in a new session with -f and waits for its readiness line. */
+    private int runInBackground(Source src, Path mp, MountOptions opts) {
+        Path logPath = logFile != null ? logFile : Path.of("/tmp/arbiterfs", mp.toString().replace('/', '_') + ".log");
+        try {
+            Files.createDirectories(logPath.toAbsolutePath().getParent());
+            String java = ProcessHandle.current().info().command().orElse("java");
+            List<String> cmd = new ArrayList<>(List.of("setsid", java, "-cp", System.getProperty("java.class.path")));
+            for (String p : List.of("arbiterfs.launcher")) {
+                if (System.getProperty(p) != null) {
+                    cmd.add("-D" + p + "=" + System.getProperty(p));
+                }
+            }
+            cmd.addAll(List.of(Main.class.getName(), "mount", "-f", "--notify-ready", source, mp.toString(), "-o", opts.render()));
+            Process child = new ProcessBuilder(cmd)
+                    .redirectError(ProcessBuilder.Redirect.appendTo(logPath.toFile()))
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                    .start();
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    if (line.startsWith(READY)) {
+                        System.out.println("arbiterfs: " + src.fsname() + " mounted on " + mp + " (log: " + logPath + ")");
+                        return 0;
+                    }
+                }
+            }
+            int code = child.waitFor();
+            List<String> tail = Files.readAllLines(logPath);
+            tail.subList(Math.max(0, tail.size() - 5), tail.size()).forEach(l -> System.err.println("  " + l));
+            System.err.println("arbiterfs: mount failed (log: " + logPath + ")");
+            return code == 0 ? 1 : code;
+        } catch (IOException e) {
+            System.err.println("arbiterfs: cannot start the daemon: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        }
+    }
+}

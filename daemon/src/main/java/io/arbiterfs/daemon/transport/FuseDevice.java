@@ -1,0 +1,59 @@
+package io.arbiterfs.daemon.transport;
+
+import io.arbiterfs.daemon.kernel.FuseConst;
+import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.daemon.nativeio.LibC;
+import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.daemon.nativeio.NativeString;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+
+/**
+ * /dev/fuse file descriptors, read and written with plain read(2)/writev(2) through jnr-ffi. Not a
+ * FileChannel on purpose: interrupting a thread blocked in a FileChannel closes the channel, which
+ * would abort the whole mount.
+ */
+public final class FuseDevice {
+    private static final LibC libc = Native.libc();
+
+    private FuseDevice() {}
+
+    /** Opens a fresh /dev/fuse descriptor (close-on-exec). */
+    public static int open() throws IOException {
+        int fd = libc.open(NativeString.of("/dev/fuse").address(), Linux.O_RDWR | Linux.O_CLOEXEC, 0);
+        if (fd < 0) {
+            int e = Native.errno();
+            throw new IOException("cannot open /dev/fuse: " + describe(e)
+                    + (e == Errno.ENOENT ? " (is the fuse module loaded?)" : e == Errno.EACCES || e == Errno.EPERM ? " (no permission)" : ""));
+        }
+        return fd;
+    }
+
+    /** A new descriptor attached to the same connection as {@code sessionFd} (FUSE_DEV_IOC_CLONE). */
+    public static int cloneOf(int sessionFd) throws IOException {
+        int fd = open();
+        ByteBuffer arg = Native.buffer(4).putInt(0, sessionFd);
+        if (libc.ioctl(fd, FuseConst.DEV_IOC_CLONE, Native.address(arg)) != 0) {
+            int e = Native.errno();
+            libc.close(fd);
+            throw new IOException("FUSE_DEV_IOC_CLONE failed: " + describe(e));
+        }
+        return fd;
+    }
+
+    public static void close(int fd) {
+        libc.close(fd);
+    }
+
+    static String describe(int errno) {
+        return switch (errno) {
+            case Errno.ENOENT -> "ENOENT";
+            case Errno.EACCES -> "EACCES (permission denied)";
+            case Errno.EPERM -> "EPERM (operation not permitted)";
+            case Errno.ENODEV -> "ENODEV (connection gone)";
+            case Errno.EINVAL -> "EINVAL";
+            default -> "errno " + errno;
+        };
+    }
+}

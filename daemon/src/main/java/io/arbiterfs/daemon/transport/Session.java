@@ -1,0 +1,142 @@
+package io.arbiterfs.daemon.transport;
+
+import io.arbiterfs.daemon.fs.FuseConnection;
+import io.arbiterfs.daemon.fs.FuseFileSystem;
+import io.arbiterfs.daemon.kernel.InitIn;
+import io.arbiterfs.daemon.kernel.InitOut;
+import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.daemon.protocol.Exchange;
+import io.arbiterfs.daemon.protocol.InitNegotiation;
+import io.arbiterfs.daemon.protocol.OpTable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One FUSE connection: its workers, the INIT negotiation, interrupts, and the end of it all.
+ * The session fd comes from a mount; the session clones one descriptor per extra worker.
+ */
+public final class Session implements OpTable.Control {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final FuseFileSystem fs;
+    private final SessionOptions options;
+    private final OpTable table;
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Integer> fds = new ArrayList<>();
+    private final CountDownLatch initDone = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile Connection connection;
+    private volatile boolean destroyed;
+    private int running;
+
+    public Session(FuseFileSystem fs, SessionOptions options) {
+        this.fs = fs;
+        this.options = options;
+        this.table = new OpTable(fs, this);
+    }
+
+    /** The settled connection, once INIT is done. */
+    public record Connection(int minor, long flags, int maxWrite) implements FuseConnection {}
+
+    /** Starts the workers on {@code sessionFd} (which the session now owns) and its clones. */
+    public synchronized void start(int sessionFd, String name) throws IOException {
+        fds.add(sessionFd);
+        for (int i = 1; i < options.workers(); i++) {
+            fds.add(FuseDevice.cloneOf(sessionFd));
+        }
+        running = fds.size();
+        for (int i = 0; i < fds.size(); i++) {
+            Worker w = new Worker(fds.get(i), table, options.maxWrite(), this::workerExited);
+            workers.add(w);
+            Thread t = new Thread(w, "fuse-" + name + "-" + i);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private synchronized void workerExited() {
+        if (--running == 0) {
+            fds.forEach(FuseDevice::close);
+            if (!destroyed) {
+                destroyed = true;
+                try {
+                    fs.destroy();
+                } catch (RuntimeException e) {
+                    log.warn("file system destroy failed", e);
+                }
+            }
+            finished.countDown();
+        }
+    }
+
+    public boolean awaitInit(long timeout, TimeUnit unit) throws InterruptedException {
+        return initDone.await(timeout, unit);
+    }
+
+    /** Waits until every worker has stopped (the connection is gone). */
+    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
+        return finished.await(timeout, unit);
+    }
+
+    public boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public int workerCount() {
+        return workers.size();
+    }
+
+    @Override
+    public int init(Exchange x, InitIn in) {
+        long offered = InitNegotiation.offeredFlags(in, x.bodyLength());
+        InitOut out = x.out(new InitOut());
+        InitNegotiation.Result r = InitNegotiation.negotiate(in.major(), in.minor(), in.maxReadahead(), offered,
+                options.wantedFlags(), options.maxWrite(), options.maxStackDepth(), out);
+        if (r == null) {
+            log.error("kernel speaks FUSE {}.{}; arbiterfs needs 7.{} or newer", in.major(), in.minor(), InitNegotiation.MIN_MINOR);
+            return -71; // EPROTO
+        }
+        if (r.minor() < 0) {
+            return r.replySize();
+        }
+        Connection c = new Connection(r.minor(), r.flags(), options.maxWrite());
+        connection = c;
+        log.info("FUSE {}.{} negotiated (kernel offers 7.{}), flags {}", 7, r.minor(), in.minor(), Long.toHexString(r.flags()));
+        fs.init(c);
+        initDone.countDown();
+        return r.replySize();
+    }
+
+    @Override
+    public int interrupt(long unique) {
+        for (Worker w : workers) {
+            if (w.exchange().request.interrupt(unique)) {
+                log.debug("request {} interrupted", unique);
+                return 0;
+            }
+        }
+        // not running yet (or already answered): the kernel re-sends the interrupt on EAGAIN
+        return -Errno.EAGAIN;
+    }
+
+    @Override
+    public void destroy() {
+        synchronized (this) {
+            if (destroyed) {
+                return;
+            }
+            destroyed = true;
+        }
+        fs.destroy();
+    }
+}
