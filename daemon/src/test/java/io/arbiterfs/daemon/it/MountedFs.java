@@ -1,0 +1,122 @@
+package io.arbiterfs.daemon.it;
+
+import static org.junit.jupiter.api.Assertions.fail;
+
+import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.daemon.mount.MountOptions;
+import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.daemon.passthrough.PassthroughFs;
+import io.arbiterfs.daemon.transport.SessionOptions;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A {@link PassthroughFs} mounted in this JVM on a fresh temp MOUNTPOINT over a fresh temp SOURCE.
+ *
+ * <p>Register it as a {@code static} field with {@code @RegisterExtension} to mount once per test
+ * class (each test then gets its own subdirectory through {@link #dir(String)}), or as an instance
+ * field to mount once per test. The mount is always taken down afterwards, even when the test
+ * failed, and the fixture fails loudly if the mount table still shows it.
+ */
+public final class MountedFs implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    private final List<String> options;
+    private Path base;
+    private Path source;
+    private Path mountpoint;
+    private FuseMount mount;
+    private boolean perClass;
+
+    public MountedFs(String... options) {
+        this.options = List.of(options);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext ctx) throws Exception {
+        perClass = true;
+        mount(ctx.getRequiredTestClass().getSimpleName());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext ctx) throws Exception {
+        unmountAndClean();
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext ctx) throws Exception {
+        if (!perClass) {
+            mount(ctx.getRequiredTestClass().getSimpleName() + "-" + ctx.getRequiredTestMethod().getName());
+        }
+    }
+
+    @Override
+    public void afterEach(ExtensionContext ctx) throws Exception {
+        if (!perClass) {
+            unmountAndClean();
+        }
+    }
+
+    private void mount(String name) throws Exception {
+        base = Files.createTempDirectory("arbiterfs-it-" + name + "-" + SEQ.incrementAndGet() + "-");
+        source = Files.createDirectory(base.resolve("source"));
+        mountpoint = Files.createDirectory(base.resolve("mnt"));
+        mount = FuseMount.mount(new PassthroughFs(source), "arbiterfs-it:" + source, mountpoint,
+                MountOptions.parse(options), SessionOptions.defaults(8));
+        Cleanup.register(mountpoint);
+    }
+
+    private void unmountAndClean() throws IOException {
+        try {
+            if (mount != null) {
+                mount.unmount(Duration.ofSeconds(5));
+            }
+        } finally {
+            mount = null;
+            if (mountpoint != null && MountTable.at(mountpoint).isPresent()) {
+                Cleanup.forceUnmount(mountpoint);
+                fail("mount on " + mountpoint + " was still in the mount table after unmount");
+            }
+            if (mountpoint != null) {
+                Cleanup.unregister(mountpoint);
+            }
+            if (base != null) {
+                Cleanup.deleteTree(base);
+            }
+        }
+    }
+
+    /** The backing directory. */
+    public Path source() {
+        return source;
+    }
+
+    /** The mountpoint. */
+    public Path mnt() {
+        return mountpoint;
+    }
+
+    /** The live mount. */
+    public FuseMount mount() {
+        return mount;
+    }
+
+    /** A fresh directory {@code name} created through the mount; returns its path under the mountpoint. */
+    public Path dir(String name) throws IOException {
+        return Files.createDirectory(mountpoint.resolve(name));
+    }
+
+    /** The SOURCE-side path of a path under the mountpoint. */
+    public Path backing(Path underMount) {
+        return source.resolve(mountpoint.relativize(underMount));
+    }
+}
