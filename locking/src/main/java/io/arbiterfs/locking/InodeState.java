@@ -125,15 +125,15 @@ final class InodeState {
             boolean waits = parallelInFlight() > 0;
             OpenDecision result;
             try {
-                result = waits ? drainLocked(who, before, deadlineNanos) : OpenDecision.GRANTED;
-                if (result == OpenDecision.GRANTED) {
+                result = waits ? drainLocked(who, before, deadlineNanos) : OpenDecision.granted();
+                if (result.outcome() == OpenDecision.Outcome.GRANTED) {
                     cachedOpens++;
                 }
             } finally {
                 drainWaiters--;
                 settle();
             }
-            if (result == OpenDecision.GRANTED) {
+            if (result.outcome() == OpenDecision.Outcome.GRANTED) {
                 if (firstCachedUser && !waits) {
                     pushedOutBy = who;
                 }
@@ -171,7 +171,7 @@ final class InodeState {
             passthroughOpens++;
             return OpenDecision.mustUse(ConflictReason.BECAME_PASSTHROUGH_WHILE_WAITING, backingId);
         }
-        return OpenDecision.GRANTED;
+        return OpenDecision.granted();
     }
 
     boolean cachedRelease(Caller who) {
@@ -228,7 +228,7 @@ final class InodeState {
         lock.lock();
         try {
             if (passthroughOpens == 0) {
-                return PassthroughRelease.NOT_OPEN;
+                return PassthroughRelease.notOpen();
             }
             IoMode before = modeLocked();
             int id = backingId;
@@ -254,7 +254,7 @@ final class InodeState {
             }
             directOpens++;
             record(Row.R15, modeLocked(), who);
-            return OpenDecision.GRANTED;
+            return OpenDecision.granted();
         } finally {
             lock.unlock();
         }
@@ -296,9 +296,9 @@ final class InodeState {
                 pageCacheSeen = true;
                 settle();
                 if (before == IoMode.NEUTRAL || before == IoMode.UNCACHED) {
-                    pushedOutBy = Caller.KERNEL;
+                    pushedOutBy = Caller.kernel();
                 }
-                record(Row.S2, before, Caller.KERNEL);
+                record(Row.S2, before, Caller.kernel());
             }
             return true;
         } finally {
@@ -492,18 +492,18 @@ final class InodeState {
     /** Waits for a signal until the deadline (lock held). Returns null to re-check, or why the wait is over. */
     private OpenDecision awaitChange(long deadlineNanos) {
         if (deadlineNanos == IoModeTable.NO_WAIT) {
-            return OpenDecision.TIMED_OUT;
+            return OpenDecision.gaveUp(OpenDecision.Outcome.TIMED_OUT);
         }
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
-            return OpenDecision.TIMED_OUT;
+            return OpenDecision.gaveUp(OpenDecision.Outcome.TIMED_OUT);
         }
         try {
             changed.awaitNanos(remaining);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return OpenDecision.INTERRUPTED;
+            return OpenDecision.gaveUp(OpenDecision.Outcome.INTERRUPTED);
         }
     }
 

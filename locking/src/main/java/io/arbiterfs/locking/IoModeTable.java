@@ -101,7 +101,7 @@ public final class IoModeTable {
     public PassthroughRelease passthroughRelease(long node, Caller who) {
         InodeState s = existing(node);
         if (s == null) {
-            return PassthroughRelease.NOT_OPEN;
+            return PassthroughRelease.notOpen();
         }
         PassthroughRelease r;
         try {

@@ -29,12 +29,16 @@ public record OpenDecision(Outcome outcome, ConflictReason reason, int backingId
     /** See {@link OpenDecision}. */
     public enum Outcome { GRANTED, MUST_USE_PASSTHROUGH, CONFLICT, TIMED_OUT, INTERRUPTED }
 
-    static final OpenDecision GRANTED = new OpenDecision(Outcome.GRANTED, null, 0);
-    static final OpenDecision TIMED_OUT = new OpenDecision(Outcome.TIMED_OUT, null, 0);
-    static final OpenDecision INTERRUPTED = new OpenDecision(Outcome.INTERRUPTED, null, 0);
-
     public OpenDecision {
         Objects.requireNonNull(outcome, "outcome");
+    }
+
+    static OpenDecision granted() {
+        return new OpenDecision(Outcome.GRANTED, null, 0);
+    }
+
+    static OpenDecision gaveUp(Outcome outcome) {
+        return new OpenDecision(outcome, null, 0);
     }
 
     static OpenDecision grantedPassthrough(int backingId) {

@@ -12,5 +12,7 @@ package io.arbiterfs.locking;
  * @param passthroughOpens  passthrough opens left on the inode
  */
 public record PassthroughRelease(boolean wasOpen, boolean closeBackingId, int backingId, int passthroughOpens) {
-    static final PassthroughRelease NOT_OPEN = new PassthroughRelease(false, false, 0, 0);
+    static PassthroughRelease notOpen() {
+        return new PassthroughRelease(false, false, 0, 0);
+    }
 }

@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param row  the transition-table row
  * @param from mode before
  * @param to   mode after
- * @param who  the caller; {@link Caller#KERNEL} for writeback
+ * @param who  the caller; {@link Caller#kernel()} for writeback
  */
 public record Transition(Instant at, TransitionTable.Row row, IoMode from, IoMode to, Caller who) {
     @Override

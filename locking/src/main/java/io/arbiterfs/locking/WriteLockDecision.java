@@ -18,7 +18,9 @@ public final class WriteLockDecision {
 
     /** The decision: SHARED (reason {@code null}) or EXCLUSIVE with its reason. */
     public record Decision(WriteLockMode mode, ExclusiveReason reason) {
-        static final Decision SHARED = new Decision(WriteLockMode.SHARED, null);
+        static Decision shared() {
+            return new Decision(WriteLockMode.SHARED, null);
+        }
 
         static Decision exclusive(ExclusiveReason reason) {
             return new Decision(WriteLockMode.EXCLUSIVE, reason);
@@ -35,7 +37,7 @@ public final class WriteLockDecision {
             return Decision.exclusive(early);
         }
         ExclusiveReason byMode = byMode(mode);
-        return byMode == null ? Decision.SHARED : Decision.exclusive(byMode);
+        return byMode == null ? Decision.shared() : Decision.exclusive(byMode);
     }
 
     /** Rules 1–3, which need no lock; {@code null} if the write may try the shared side. */

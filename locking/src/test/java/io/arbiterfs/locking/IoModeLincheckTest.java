@@ -1,0 +1,168 @@
+package io.arbiterfs.locking;
+
+import java.time.Duration;
+import org.jetbrains.kotlinx.lincheck.LinChecker;
+import org.jetbrains.kotlinx.lincheck.annotations.Operation;
+import org.jetbrains.kotlinx.lincheck.annotations.Param;
+import org.jetbrains.kotlinx.lincheck.annotations.Validate;
+import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
+import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
+import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Model checking of one inode's IO-mode state machine with Lincheck.
+ *
+ * <p>Each operation is one whole request as the daemon would run it (open, release, or a write begun and ended), so
+ * the model checker explores every interleaving of the steps inside them. What is checked:
+ * <ul>
+ *   <li>linearizability of the open/release results against the same operations run one after another;</li>
+ *   <li>T1 (generic/095): a write holding the SHARED side never sees a cached open, and a granted cached open never
+ *       sees a parallel write in flight;</li>
+ *   <li>exclusive operations run alone;</li>
+ *   <li>T4 (4864a6dd8320): after every scenario the counters balance: no parallel write, exclusive holder or waiter
+ *       left over, the entry lives exactly while opens exist, and a cached open that must not wait succeeds when no
+ *       passthrough open is left;</li>
+ *   <li>nobody waits forever: Lincheck fails on deadlock or livelock (waits use a generous deadline that never
+ *       expires in practice; a TIMED_OUT result would also fail linearizability, as the sequential run never
+ *       waits).</li>
+ * </ul>
+ * T2 (starvation) is a liveness property over unbounded runs; it is covered by {@code DrainFairnessTest} and
+ * {@code ContentionTest} instead.
+ */
+@Param(name = "id", gen = IntGen.class, conf = "1:2")
+@Param(name = "kind", gen = IntGen.class, conf = "0:2")
+public class IoModeLincheckTest {
+    private static final long NODE = 7;
+    /**
+     * Lincheck 2.34 walks the statics of every class reachable from the fresh test instance with
+     * {@code Unsafe.staticFieldBase}, which JDK 17 refuses for records ({@code Caller.KERNEL}); so no {@link Caller}
+     * may be reachable before the scenario starts, and each operation makes its own.
+     */
+    private static Caller who() {
+        return new Caller(100, "lincheck");
+    }
+    private static final long SIZE = 1 << 20;
+
+    private final IoModeTable table = new IoModeTable(0);
+
+    private static long deadline() {
+        return IoModeTable.deadlineIn(Duration.ofSeconds(60));
+    }
+
+    @Operation
+    public String cachedOpen() {
+        OpenDecision d = table.cachedOpen(NODE, who(), deadline());
+        if (d.outcome() == OpenDecision.Outcome.GRANTED) {
+            // The entry may be gone already if another thread released "our" open (releases are per inode).
+            int inFlight = table.snapshot(NODE).map(InodeSnapshot::parallelWritesInFlight).orElse(0);
+            if (inFlight != 0) {
+                throw new AssertionError("T1: cached open granted with " + inFlight + " parallel writes in flight");
+            }
+        }
+        return d.outcome() + ":" + d.backingId();
+    }
+
+    @Operation
+    public boolean cachedRelease() {
+        return table.cachedRelease(NODE, who());
+    }
+
+    @Operation
+    public String passthroughOpen(@Param(name = "id") int id) {
+        OpenDecision d = table.passthroughOpen(NODE, id, who());
+        return d.outcome() + ":" + d.backingId();
+    }
+
+    @Operation
+    public String passthroughRelease() {
+        PassthroughRelease r = table.passthroughRelease(NODE, who());
+        return r.wasOpen() ? (r.closeBackingId() ? "close:" + r.backingId() : "keep") : "none";
+    }
+
+    /** A direct WRITE begun and ended: 0 = parallel within EOF, 1 = extending, 2 = O_APPEND. */
+    @Operation
+    public void write(@Param(name = "kind") int kind) {
+        WriteIntent intent = kind == 0 ? WriteIntent.parallel(0, 4096)
+                : kind == 1 ? WriteIntent.parallel(SIZE, 4096) : new WriteIntent(true, true, 0, 4096);
+        try (WriteGrant g = table.beginWrite(NODE, intent, () -> SIZE, deadline())) {
+            if (!g.acquired()) {
+                throw new AssertionError("write gave up: " + g);
+            }
+            InodeSnapshot s = table.snapshot(NODE).orElseThrow();
+            if (g.shared() && s.cachedOpens() != 0) {
+                throw new AssertionError("T1: shared write while the inode has " + s.cachedOpens() + " cached opens");
+            }
+            if (!g.shared() && s.parallelWritesInFlight() != 0) {
+                throw new AssertionError("exclusive write beside " + s.parallelWritesInFlight() + " shared writes");
+            }
+        }
+    }
+
+    @Operation
+    public void truncate() {
+        try (WriteGrant g = table.beginExclusive(NODE, ExclusiveReason.TRUNCATE, deadline())) {
+            if (!g.acquired()) {
+                throw new AssertionError("truncate gave up: " + g);
+            }
+            InodeSnapshot s = table.snapshot(NODE).orElseThrow();
+            if (s.parallelWritesInFlight() != 0 || !s.exclusiveHeld()) {
+                throw new AssertionError("truncate not alone: " + s);
+            }
+        }
+    }
+
+    @Validate
+    public void countersBalance() {
+        InodeSnapshot s = table.snapshot(NODE).orElse(null);
+        if (s == null) {
+            if (table.liveInodes() != 0) {
+                throw new AssertionError("entries left: " + table.liveInodes());
+            }
+            return;
+        }
+        if (s.parallelWritesInFlight() != 0 || s.exclusiveHeld() || s.exclusiveWaiters() != 0
+                || s.drainWaiters() != 0) {
+            throw new AssertionError("T4: write-side state left over: " + s);
+        }
+        if (s.cachedOpens() + s.passthroughOpens() + s.directOpens() == 0) {
+            throw new AssertionError("entry without users is still live: " + s);
+        }
+        if ((s.passthroughOpens() > 0) != (s.backingId() != 0)) {
+            throw new AssertionError("backing id does not match passthrough opens: " + s);
+        }
+        IoMode expected = s.passthroughOpens() > 0 ? IoMode.UNCACHED
+                : s.cachedOpens() > 0 ? IoMode.CACHED : IoMode.NEUTRAL;
+        if (s.mode() != expected) {
+            throw new AssertionError("mode " + s.mode() + ", expected " + expected + ": " + s);
+        }
+        if (s.passthroughOpens() == 0) {
+            OpenDecision d = table.cachedOpen(NODE, who(), IoModeTable.NO_WAIT);
+            if (d.outcome() != OpenDecision.Outcome.GRANTED) {
+                throw new AssertionError("T4: cached open after all writes ended: " + d + " " + s);
+            }
+            table.cachedRelease(NODE, who());
+        }
+    }
+
+    @Test
+    public void modelChecking() {
+        ModelCheckingOptions o = new ModelCheckingOptions()
+                .iterations(40)
+                .invocationsPerIteration(400)
+                .threads(3)
+                .actorsPerThread(3)
+                .minimizeFailedScenario(true);
+        LinChecker.check(IoModeLincheckTest.class, o);
+    }
+
+    @Test
+    public void stress() {
+        StressOptions o = new StressOptions()
+                .iterations(40)
+                .invocationsPerIteration(1000)
+                .threads(3)
+                .actorsPerThread(4);
+        LinChecker.check(IoModeLincheckTest.class, o);
+    }
+}
