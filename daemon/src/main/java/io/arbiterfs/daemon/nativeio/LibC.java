@@ -31,6 +31,12 @@ public interface LibC {
     int fallocate(int fd, int mode, long offset, long len);
     long lseek(int fd, long offset, int whence);
     @ssize_t long copy_file_range(int fdIn, long offInPtr, int fdOut, long offOutPtr, @size_t long len, int flags);
+    /**
+     * The same call with pointer-typed offsets. Use this one: jnr-ffi 2.2.19 passes garbage as the
+     * sixth argument of an all-primitive six-argument binding (the flags above arrive non-zero and
+     * the kernel answers EINVAL); a Pointer parameter takes a different, correct invoker.
+     */
+    @ssize_t long copy_file_range(int fdIn, jnr.ffi.Pointer offIn, int fdOut, jnr.ffi.Pointer offOut, @size_t long len, int flags);
     int flock(int fd, int operation);
     int dup(int fd);
 
