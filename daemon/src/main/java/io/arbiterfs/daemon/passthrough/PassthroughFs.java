@@ -39,6 +39,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,7 @@ public class PassthroughFs implements FuseFileSystem {
 
     private static final Logger log = LoggerFactory.getLogger(PassthroughFs.class);
     private static final LibC libc = Native.libc();
+    private static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getRuntime(libc);
 
     private final Path source;
     private final InodeTable inodes;
@@ -440,7 +442,8 @@ public class PassthroughFs implements FuseFileSystem {
             return -Errno.EBADF;
         }
         long offsets = Scratch.get().offsets(in.offIn(), in.offOut());
-        long n = libc.copy_file_range(src.fd(), offsets, dst.fd(), offsets + 8, in.len(), (int) in.flags());
+        long n = libc.copy_file_range(src.fd(), Pointer.wrap(RUNTIME, offsets), dst.fd(),
+                Pointer.wrap(RUNTIME, offsets + 8), in.len(), (int) in.flags());
         return n < 0 ? errnoResult() : n;
     }
 
