@@ -118,6 +118,9 @@ final class AttrOps {
     }
 
     static int readlink(Inode inode, Payload out) {
+        if (!inode.isSymlink()) {
+            return -Errno.EINVAL; // as readlink(2); readlinkat(fd, "") would say ENOENT
+        }
         long n = libc.readlinkat(inode.fd(), Scratch.EMPTY_PATH, out.address(), out.capacity());
         return n < 0 ? PassthroughFs.errnoResult() : (int) n;
     }

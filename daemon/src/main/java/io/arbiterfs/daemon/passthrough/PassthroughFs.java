@@ -152,6 +152,11 @@ public class PassthroughFs implements FuseFileSystem {
         if (inode == null) {
             return Optional.empty();
         }
+        StatBuffer st = Scratch.get().stat;
+        if (libc.fstatat(inode.fd(), Scratch.EMPTY_PATH, st.address(), AttrOps.STAT_NOFOLLOW) < 0
+                || (st.nlink() == 0 && inode != inodes.root())) {
+            return Optional.empty(); // removed: the magic link would read "... (deleted)"
+        }
         try {
             Path target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + inode.fd()));
             return target.startsWith(source) ? Optional.of(source.relativize(target).toString()) : Optional.empty();
