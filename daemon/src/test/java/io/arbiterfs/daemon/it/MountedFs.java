@@ -35,10 +35,27 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
     private Path source;
     private Path mountpoint;
     private FuseMount mount;
+    private PassthroughFs passthrough;
     private boolean perClass;
+    private String mountpointPath = "mnt";
 
     public MountedFs(String... options) {
         this.options = List.of(options);
+    }
+
+    /**
+     * Puts the mountpoint at {@code <base>/<relative>} instead of {@code <base>/mnt} (SOURCE stays
+     * {@code <base>/source}), e.g. deeper than SOURCE so relative symlinks resolve differently on
+     * the client side and the daemon side.
+     */
+    public MountedFs mountpointAt(String relative) {
+        this.mountpointPath = relative;
+        return this;
+    }
+
+    /** The temp directory holding SOURCE and the mountpoint. */
+    public Path base() {
+        return base;
     }
 
     @Override
@@ -69,8 +86,9 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
     private void mount(String name) throws Exception {
         base = Files.createTempDirectory("arbiterfs-it-" + name + "-" + SEQ.incrementAndGet() + "-");
         source = Files.createDirectory(base.resolve("source"));
-        mountpoint = Files.createDirectory(base.resolve("mnt"));
-        mount = FuseMount.mount(new PassthroughFs(source), "arbiterfs-it:" + source, mountpoint,
+        mountpoint = Files.createDirectories(base.resolve(mountpointPath));
+        passthrough = new PassthroughFs(source);
+        mount = FuseMount.mount(passthrough, "arbiterfs-it:" + source, mountpoint,
                 MountOptions.parse(options), SessionOptions.defaults(8));
         Cleanup.register(mountpoint);
     }
@@ -108,6 +126,11 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
     /** The live mount. */
     public FuseMount mount() {
         return mount;
+    }
+
+    /** The file system instance serving the mount (for its counters). */
+    public PassthroughFs passthrough() {
+        return passthrough;
     }
 
     /** A fresh directory {@code name} created through the mount; returns its path under the mountpoint. */
