@@ -1,18 +1,56 @@
 package io.arbiterfs.daemon.cli;
 
+import io.arbiterfs.daemon.coherence.ArbitratedFs;
+import io.arbiterfs.daemon.coherence.OpenPolicy;
+import io.arbiterfs.daemon.coherence.PathPolicy;
 import io.arbiterfs.daemon.kernel.FuseConst;
+import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
+import io.arbiterfs.daemon.mount.Mounter;
+import io.arbiterfs.daemon.passthrough.PassthroughFs;
 import io.arbiterfs.daemon.transport.SessionOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
 
-/** How mount options become session (INIT) options. */
-final class Daemon {
+/** How mount options become the file system and the session (INIT) options. */
+public final class Daemon {
     private Daemon() {}
 
-    static SessionOptions sessionOptions(MountOptions o) {
+    public static SessionOptions sessionOptions(MountOptions o) {
         SessionOptions s = SessionOptions.defaults(o.maxThreads);
         if (o.allowMmap) {
             s = s.withFlags(FuseConst.DIRECT_IO_ALLOW_MMAP);
         }
+        if (o.passthrough) {
+            // one level of stacking: our backing files live on ordinary file systems
+            s = s.withFlags(FuseConst.PASSTHROUGH).withMaxStackDepth(1);
+        }
         return s;
+    }
+
+    /** Checks what the options need before anything is mounted; the message says what is wrong. */
+    public static PathPolicy validate(MountOptions o) throws MountOptionException {
+        if (o.passthrough && !Mounter.isRoot()) {
+            throw new MountOptionException("option passthrough needs root (FUSE_DEV_IOC_BACKING_OPEN requires CAP_SYS_ADMIN)");
+        }
+        if (o.policy == null) {
+            return PathPolicy.empty();
+        }
+        try {
+            return PathPolicy.load(Path.of(o.policy));
+        } catch (IOException e) {
+            throw new MountOptionException(e.getMessage());
+        }
+    }
+
+    /** The file system a mount with these options serves. */
+    public static ArbitratedFs fileSystem(Path backing, MountOptions o, PathPolicy policy) throws IOException {
+        return new ArbitratedFs(backing, new PassthroughFs.Options(seconds(o.entryTimeout), seconds(o.attrTimeout)),
+                OpenPolicy.of(o, policy));
+    }
+
+    private static Duration seconds(double s) {
+        return Duration.ofNanos((long) (s * 1e9));
     }
 }

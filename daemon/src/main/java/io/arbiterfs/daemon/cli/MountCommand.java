@@ -6,7 +6,7 @@ import io.arbiterfs.daemon.mount.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
 import io.arbiterfs.daemon.mount.MountTable;
-import io.arbiterfs.daemon.passthrough.PassthroughFs;
+import io.arbiterfs.daemon.coherence.PathPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -60,8 +60,10 @@ final class MountCommand implements Callable<Integer> {
         MountOptions opts;
         Source src;
         Path mp;
+        PathPolicy policy;
         try {
             opts = MountOptions.parse(options);
+            policy = Daemon.validate(opts);
             boolean defaults = source == null;
             if (defaults) {
                 Path home = Path.of(System.getProperty("user.home"));
@@ -94,7 +96,7 @@ final class MountCommand implements Callable<Integer> {
             ((ch.qos.logback.classic.Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME)).setLevel(Level.DEBUG);
         }
         if (foreground || debug) {
-            return runForeground(src, mp, opts);
+            return runForeground(src, mp, opts, policy);
         }
         return runInBackground(src, mp, opts);
     }
@@ -133,11 +135,10 @@ final class MountCommand implements Callable<Integer> {
         }
     }
 
-    private int runForeground(Source src, Path mp, MountOptions opts) {
+    private int runForeground(Source src, Path mp, MountOptions opts, PathPolicy policy) {
         FuseMount mount;
         try {
-            FuseFileSystem fs = new PassthroughFs(src.backing(), new PassthroughFs.Options(
-                    Duration.ofNanos((long) (opts.entryTimeout * 1e9)), Duration.ofNanos((long) (opts.attrTimeout * 1e9))));
+            FuseFileSystem fs = Daemon.fileSystem(src.backing(), opts, policy);
             mount = FuseMount.mount(fs, src.fsname(), mp, opts, Daemon.sessionOptions(opts));
         } catch (IOException e) {
             System.err.println("arbiterfs: " + e.getMessage());

@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.fs;
 
-/** What INIT settled, as a file system needs to know it. */
+/** What INIT settled, and the calls a file system may make towards the kernel. */
 public interface FuseConnection {
     /** The protocol minor version both sides speak (≤ 45). */
     int minor();
@@ -14,5 +14,21 @@ public interface FuseConnection {
     /** Whether a flag (a {@code FuseConst} 64-bit value) was granted. */
     default boolean has(long flag) {
         return (flags() & flag) != 0;
+    }
+
+    /**
+     * Asks the kernel to drop cached data of {@code node} in [offset, offset+length) (length 0: to the
+     * end). Asynchronous: sent from a dedicated thread, never from the calling worker.
+     */
+    default void invalidateData(long node, long offset, long length) {}
+
+    /** Registers {@code fd} as a passthrough backing file: the id (&gt; 0) or -errno. */
+    default int openBacking(int fd) {
+        return -38;
+    }
+
+    /** Drops the registry's reference to a backing id: 0 or -errno. */
+    default int closeBacking(int backingId) {
+        return -38;
     }
 }

@@ -30,6 +30,10 @@ public final class MountOptions {
     public DirectIo dio = DirectIo.AUTO;
     public boolean parallelDio = true;
     public boolean allowMmap = true;
+    /** FOPEN_PASSTHROUGH for page-cache opens (needs root: FUSE_DEV_IOC_BACKING_OPEN wants CAP_SYS_ADMIN). */
+    public boolean passthrough;
+    /** A policy file of GLOB MODE lines pinning paths to direct, parallel, cached or passthrough. */
+    public String policy;
     /** Mount through fusermount3 even as root (normally only for unprivileged users). */
     public boolean useFusermount;
 
@@ -83,6 +87,9 @@ public final class MountOptions {
             case "noparallel_dio" -> parallelDio = !flag(key, value);
             case "allow_mmap" -> allowMmap = flag(key, value);
             case "noallow_mmap" -> allowMmap = !flag(key, value);
+            case "passthrough" -> passthrough = flag(key, value);
+            case "nopassthrough" -> passthrough = !flag(key, value);
+            case "policy" -> policy = text(key, value);
             case "use_fusermount" -> useFusermount = flag(key, value);
             default -> throw new MountOptionException("unknown mount option '" + item + "'");
         }
@@ -145,6 +152,8 @@ public final class MountOptions {
         m.put("dio", dio.name().toLowerCase());
         m.put(parallelDio ? "parallel_dio" : "noparallel_dio", null);
         m.put(allowMmap ? "allow_mmap" : "noallow_mmap", null);
+        if (passthrough) m.put("passthrough", null);
+        if (policy != null) m.put("policy", policy);
         if (useFusermount) m.put("use_fusermount", null);
         List<String> parts = new ArrayList<>();
         m.forEach((k, v) -> parts.add(v == null ? k : k + "=" + v));

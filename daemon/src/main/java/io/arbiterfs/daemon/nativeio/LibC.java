@@ -62,6 +62,11 @@ public interface LibC {
     @ssize_t long listxattr(long path, long list, @size_t long size);
     int removexattr(long path, long name);
 
+    // memory mappings (tests and tools that check mmap coherence)
+    long mmap(long addr, @size_t long length, int prot, int flags, int fd, long offset);
+    int munmap(long addr, @size_t long length);
+    int msync(long addr, @size_t long length, int flags);
+
     // mounting
     int mount(long source, long target, long fstype, long flags, long data);
     int umount2(long target, int flags);

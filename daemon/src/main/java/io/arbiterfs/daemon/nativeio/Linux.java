@@ -80,6 +80,13 @@ public final class Linux {
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
 
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
+    public static final int MAP_PRIVATE = 2;
+    public static final long MAP_FAILED = -1;
+    public static final int MS_SYNC = 4;
+
     public static final int MNT_DETACH = 2;
     public static final long MS_RDONLY = 1;
     public static final long MS_NOSUID = 2;

@@ -32,6 +32,8 @@ public final class Session implements OpTable.Control {
     private final CountDownLatch initDone = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
     private volatile Connection connection;
+    private Notifier notifier;
+    private Thread notifierThread;
     private volatile boolean destroyed;
     private int running;
 
@@ -42,7 +44,45 @@ public final class Session implements OpTable.Control {
     }
 
     /** The settled connection, once INIT is done. */
-    public record Connection(int minor, long flags, int maxWrite) implements FuseConnection {}
+    public final class Connection implements FuseConnection {
+        private final int minor;
+        private final long flags;
+
+        Connection(int minor, long flags) {
+            this.minor = minor;
+            this.flags = flags;
+        }
+
+        @Override
+        public int minor() {
+            return minor;
+        }
+
+        @Override
+        public long flags() {
+            return flags;
+        }
+
+        @Override
+        public int maxWrite() {
+            return options.maxWrite();
+        }
+
+        @Override
+        public void invalidateData(long node, long offset, long length) {
+            notifier.invalidate(node, offset, length);
+        }
+
+        @Override
+        public int openBacking(int fd) {
+            return BackingFiles.open(fds.get(0), fd);
+        }
+
+        @Override
+        public int closeBacking(int backingId) {
+            return BackingFiles.close(fds.get(0), backingId);
+        }
+    }
 
     /** Starts the workers on {@code sessionFd} (which the session now owns) and its clones. */
     public synchronized void start(int sessionFd, String name) throws IOException {
@@ -51,6 +91,10 @@ public final class Session implements OpTable.Control {
             fds.add(FuseDevice.cloneOf(sessionFd));
         }
         running = fds.size();
+        notifier = new Notifier(sessionFd);
+        notifierThread = new Thread(notifier, "fuse-" + name + "-notify");
+        notifierThread.setDaemon(true);
+        notifierThread.start();
         for (int i = 0; i < fds.size(); i++) {
             Worker w = new Worker(fds.get(i), table, options.maxWrite(), this::workerExited);
             workers.add(w);
@@ -62,6 +106,12 @@ public final class Session implements OpTable.Control {
 
     private synchronized void workerExited() {
         if (--running == 0) {
+            notifier.stop();
+            try {
+                notifierThread.join(2000); // it writes to the session fd, which is closed next
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             fds.forEach(FuseDevice::close);
             if (!destroyed) {
                 destroyed = true;
@@ -109,7 +159,7 @@ public final class Session implements OpTable.Control {
         if (r.minor() < 0) {
             return r.replySize();
         }
-        Connection c = new Connection(r.minor(), r.flags(), options.maxWrite());
+        Connection c = new Connection(r.minor(), r.flags());
         connection = c;
         log.info("FUSE {}.{} negotiated (kernel offers 7.{}), flags {}", 7, r.minor(), in.minor(), Long.toHexString(r.flags()));
         fs.init(c);

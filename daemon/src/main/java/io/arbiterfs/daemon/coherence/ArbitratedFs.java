@@ -1,0 +1,285 @@
+package io.arbiterfs.daemon.coherence;
+
+import io.arbiterfs.daemon.coherence.OpenRecord.Kind;
+import io.arbiterfs.daemon.coherence.PathPolicy.Mode;
+import io.arbiterfs.daemon.fs.FuseConnection;
+import io.arbiterfs.daemon.fs.Name;
+import io.arbiterfs.daemon.fs.Payload;
+import io.arbiterfs.daemon.fs.Request;
+import io.arbiterfs.daemon.kernel.AttrOut;
+import io.arbiterfs.daemon.kernel.CopyFileRangeIn;
+import io.arbiterfs.daemon.kernel.CreateIn;
+import io.arbiterfs.daemon.kernel.EntryOut;
+import io.arbiterfs.daemon.kernel.FallocateIn;
+import io.arbiterfs.daemon.kernel.FuseConst;
+import io.arbiterfs.daemon.kernel.OpenIn;
+import io.arbiterfs.daemon.kernel.OpenOut;
+import io.arbiterfs.daemon.kernel.ReleaseIn;
+import io.arbiterfs.daemon.kernel.SetattrIn;
+import io.arbiterfs.daemon.kernel.WriteIn;
+import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.daemon.passthrough.Inode;
+import io.arbiterfs.daemon.passthrough.PassthroughFs;
+import io.arbiterfs.locking.Caller;
+import io.arbiterfs.locking.ExclusiveReason;
+import io.arbiterfs.locking.IoModeTable;
+import io.arbiterfs.locking.OpenDecision;
+import io.arbiterfs.locking.PassthroughRelease;
+import io.arbiterfs.locking.WriteGrant;
+import io.arbiterfs.locking.WriteIntent;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The passthrough file system with every data path arbitrated by one model, the {@link IoModeTable}:
+ * OPEN/CREATE replies carry only flags the kernel will accept for the inode's IO mode, direct WRITEs
+ * run shared (in parallel) or exclusive by the §3.2 decision against our own file size, size changes
+ * run exclusive, and writeback WRITEs mark the inode as page-cache backed. The state is readable
+ * as the xattrs {@value #IOMODE_XATTR} (any file) and {@value #STATUS_XATTR} (the root).
+ */
+public class ArbitratedFs extends PassthroughFs {
+    private static final Logger log = LoggerFactory.getLogger(ArbitratedFs.class);
+
+    public static final String IOMODE_XATTR = "user.arbiterfs.iomode";
+    public static final String STATUS_XATTR = "user.arbiterfs.status";
+    /** Suffix of the same status as text for people. */
+    public static final String TEXT = ".text";
+    /** Setting this on the root starts a new measurement of WRITE concurrency. */
+    public static final String RESET_XATTR = "user.arbiterfs.reset_peak";
+
+    private static final Duration CACHED_OPEN_WAIT = Duration.ofSeconds(5);
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
+    private static final String PREFIX = "user.arbiterfs.";
+
+    private final IoModeTable table = new IoModeTable();
+    private final OpenPolicy policy;
+    private final ConcurrentHashMap<Long, OpenRecord> opens = new ConcurrentHashMap<>();
+    private final WriteConcurrency writes = new WriteConcurrency();
+    private final ThreadLocal<SizeProbe> sizeProbes = ThreadLocal.withInitial(SizeProbe::new);
+    private volatile FuseConnection conn;
+
+    public ArbitratedFs(Path source, Options options, OpenPolicy policy) throws IOException {
+        super(source, options);
+        this.policy = policy;
+    }
+
+    public IoModeTable ioModes() {
+        return table;
+    }
+
+    @Override
+    public void init(FuseConnection conn) {
+        super.init(conn);
+        this.conn = conn;
+    }
+
+    // ---- opens ---------------------------------------------------------------------------
+
+    @Override
+    public int open(Request req, long node, OpenIn in, OpenOut out) {
+        int rc = super.open(req, node, in, out);
+        return rc < 0 ? rc : arbitrate(req, node, in.flags(), out);
+    }
+
+    @Override
+    public int create(Request req, long parent, Name name, CreateIn in, EntryOut entry, OpenOut open) {
+        int rc = super.create(req, parent, name, in, entry, open);
+        return rc < 0 ? rc : arbitrate(req, entry.nodeId(), in.flags(), open);
+    }
+
+    /** Decides the reply flags of a fresh open and counts it; on failure the open is undone. */
+    private int arbitrate(Request req, long node, int userFlags, OpenOut out) {
+        Inode inode = inode(node).orElse(null);
+        if (inode == null || !inode.isRegular()) {
+            return 0; // IO modes concern regular files only
+        }
+        Caller who = new Caller(req.pid(), ProcessNames.of(req.pid()));
+        Mode wanted = policy.wanted(policy.needsPath() ? pathOf(node).orElse(null) : null, userFlags);
+        OpenRecord rec = switch (wanted) {
+            case PASSTHROUGH -> passthroughOpen(node, inode, who);
+            case CACHED -> cachedOpenOrDirect(node, who);
+            case DIRECT, PARALLEL -> directOpen(node, who, wanted == Mode.PARALLEL);
+        };
+        int flags = (rec.direct() ? FuseConst.FOPEN_DIRECT_IO : 0)
+                | (rec.parallel() ? FuseConst.FOPEN_PARALLEL_DIRECT_WRITES : 0)
+                | (rec.backingId() > 0 ? FuseConst.FOPEN_PASSTHROUGH : 0);
+        out.openFlags(flags).backingId(rec.backingId());
+        opens.put(out.fh(), rec);
+        return 0;
+    }
+
+    private OpenRecord passthroughOpen(long node, Inode inode, Caller who) {
+        FuseConnection c = conn;
+        int id = c == null || !c.has(FuseConst.PASSTHROUGH) ? -Errno.ENOSYS : c.openBacking(inode.fd());
+        if (id <= 0) {
+            log.debug("no backing file for node {} (errno {}): cached open instead", node, -id);
+            return cachedOpenOrDirect(node, who);
+        }
+        OpenDecision d = table.passthroughOpen(node, id, who);
+        if (!d.passthrough() || d.backingId() != id) {
+            c.closeBacking(id); // another open's id is in use, or none may be
+        }
+        if (d.passthrough()) {
+            return new OpenRecord(node, Kind.PASSTHROUGH, false, false, d.backingId());
+        }
+        return cachedOpenOrDirect(node, who);
+    }
+
+    /**
+     * A page-cache open. If the inode is passthrough the kernel insists on the same backing id; if
+     * draining the parallel writes takes too long, answer with direct IO (always acceptable to the
+     * kernel outside passthrough) rather than fail the open, which may be a CREATE whose entry the
+     * kernel has already been promised.
+     */
+    private OpenRecord cachedOpenOrDirect(long node, Caller who) {
+        OpenDecision d = table.cachedOpen(node, who, IoModeTable.deadlineIn(CACHED_OPEN_WAIT));
+        switch (d.outcome()) {
+            case GRANTED:
+                return new OpenRecord(node, Kind.CACHED, false, false, 0);
+            case MUST_USE_PASSTHROUGH:
+                return new OpenRecord(node, Kind.PASSTHROUGH, false, false, d.backingId());
+            default:
+                Thread.interrupted(); // INTERRUPTED sets the flag again; workers are never Thread-interrupted
+
+                log.warn("node {}: {} waited {} s for parallel writes to drain; answering with direct IO",
+                        node, who, CACHED_OPEN_WAIT.toSeconds());
+                return directOpen(node, who, false);
+        }
+    }
+
+    private OpenRecord directOpen(long node, Caller who, boolean parallel) {
+        OpenDecision d = table.directOpen(node, who);
+        if (d.passthrough()) {
+            // a passthrough inode: every open must name its backing id; DIRECT_IO may ride along
+            return new OpenRecord(node, Kind.PASSTHROUGH, parallel, true, d.backingId());
+        }
+        return new OpenRecord(node, Kind.DIRECT, parallel, true, 0);
+    }
+
+    @Override
+    public int release(Request req, long node, ReleaseIn in) {
+        OpenRecord rec = opens.remove(in.fh());
+        int rc = super.release(req, node, in);
+        if (rec != null) {
+            Caller who = Caller.pid(req.pid());
+            switch (rec.kind()) {
+                case CACHED -> table.cachedRelease(rec.node(), who);
+                case DIRECT -> table.directRelease(rec.node(), who);
+                case PASSTHROUGH -> {
+                    PassthroughRelease r = table.passthroughRelease(rec.node(), who);
+                    if (r.closeBackingId() && conn != null) {
+                        conn.closeBacking(r.backingId());
+                    }
+                }
+            }
+        }
+        return rc;
+    }
+
+    // ---- writes and size changes -----------------------------------------------------------
+
+    @Override
+    public int write(Request req, long node, WriteIn in, long data) {
+        if ((in.writeFlags() & FuseConst.WRITE_CACHE) != 0) {
+            // page-cache writeback: a shared mapping or cached writer exists, whatever the fh says
+            table.notePageCacheWrite(node);
+            return timedWrite(req, node, in, data);
+        }
+        OpenRecord rec = opens.get(in.fh());
+        if (rec == null || !rec.direct()) {
+            return timedWrite(req, node, in, data); // write-through from the page cache: the kernel serializes it
+        }
+        boolean append = (in.flags() & Linux.O_APPEND) != 0;
+        SizeProbe size = sizeProbes.get().of(fdOf(in.fh()));
+        try (WriteGrant g = table.beginWrite(node, new WriteIntent(rec.parallel(), append, in.offset(),
+                Integer.toUnsignedLong(in.size())), size, IoModeTable.deadlineIn(LOCK_WAIT))) {
+            if (!g.acquired()) {
+                log.warn("WRITE on node {} gave up waiting for the inode lock ({})", node, g.outcome());
+                return -Errno.EINTR;
+            }
+            return timedWrite(req, node, in, data);
+        }
+    }
+
+    private int timedWrite(Request req, long node, WriteIn in, long data) {
+        writes.enter();
+        try {
+            return super.write(req, node, in, data);
+        } finally {
+            writes.leave();
+        }
+    }
+
+    @Override
+    public int setattr(Request req, long node, SetattrIn in, AttrOut out) {
+        if ((in.valid() & FuseConst.FATTR_SIZE) == 0) {
+            return super.setattr(req, node, in, out);
+        }
+        try (WriteGrant g = table.beginExclusive(node, ExclusiveReason.TRUNCATE, IoModeTable.deadlineIn(LOCK_WAIT))) {
+            return g.acquired() ? super.setattr(req, node, in, out) : -Errno.EINTR;
+        }
+    }
+
+    @Override
+    public int fallocate(Request req, long node, FallocateIn in) {
+        try (WriteGrant g = table.beginExclusive(node, ExclusiveReason.FALLOCATE, IoModeTable.deadlineIn(LOCK_WAIT))) {
+            return g.acquired() ? super.fallocate(req, node, in) : -Errno.EINTR;
+        }
+    }
+
+    @Override
+    public long copyFileRange(Request req, long nodeIn, CopyFileRangeIn in) {
+        try (WriteGrant g = table.beginExclusive(in.nodeIdOut(), ExclusiveReason.COPY_FILE_RANGE_DST,
+                IoModeTable.deadlineIn(LOCK_WAIT))) {
+            return g.acquired() ? super.copyFileRange(req, nodeIn, in) : -Errno.EINTR;
+        }
+    }
+
+    // ---- status as xattrs --------------------------------------------------------------------
+
+    @Override
+    public int getxattr(Request req, long node, Name name, int size, Payload out) {
+        String n = name.length() > PREFIX.length() && name.byteAt(0) == 'u' ? name.toString() : null;
+        if (n == null || !n.startsWith(PREFIX)) {
+            return super.getxattr(req, node, name, size, out);
+        }
+        String json = switch (n) {
+            case IOMODE_XATTR -> StatusJson.inode(node, pathOf(node).orElse(null), table.snapshot(node).orElse(null));
+            case IOMODE_XATTR + TEXT -> StatusText.inode(node, pathOf(node).orElse(null), table.snapshot(node).orElse(null));
+            case STATUS_XATTR -> StatusJson.mount(table.snapshots(), this::pathOf, writes.inFlight(), writes.peak());
+            case STATUS_XATTR + TEXT -> StatusText.mount(table.snapshots(), this::pathOf, writes.inFlight(), writes.peak());
+            default -> null;
+        };
+        if (json == null) {
+            return -Errno.ENODATA;
+        }
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        if (size == 0) {
+            return bytes.length;
+        }
+        if (bytes.length > out.capacity()) {
+            return -Errno.ERANGE;
+        }
+        out.buffer().put(out.offset(), bytes);
+        return bytes.length;
+    }
+
+    @Override
+    public int setxattr(Request req, long node, Name name, long value, int size, int flags) {
+        String n = name.byteAt(0) == 'u' ? name.toString() : "";
+        if (n.equals(RESET_XATTR)) {
+            writes.resetPeak();
+            return 0;
+        }
+        if (n.startsWith(PREFIX)) {
+            return -Errno.EPERM; // our status names are not storable attributes
+        }
+        return super.setxattr(req, node, name, value, size, flags);
+    }
+}

@@ -1,0 +1,76 @@
+package io.arbiterfs.daemon.transport;
+
+import io.arbiterfs.daemon.kernel.FuseConst;
+import io.arbiterfs.daemon.kernel.NotifyInvalInodeOut;
+import io.arbiterfs.daemon.kernel.OutHeader;
+import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.daemon.nativeio.LibC;
+import io.arbiterfs.daemon.nativeio.Native;
+import java.nio.ByteBuffer;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sends unsolicited notifications (NOTIFY_INVAL_INODE) from a thread of its own. Never from a
+ * worker: invalidating a dirty mapped range makes the kernel write it back first and wait for those
+ * WRITEs inside our write(2), which a worker busy sending the notification could not answer
+ * (contract §3.10 item 8).
+ */
+final class Notifier implements Runnable {
+    private static final Logger log = LoggerFactory.getLogger(Notifier.class);
+    private static final LibC libc = Native.libc();
+    private static final int LENGTH = OutHeader.SIZE + NotifyInvalInodeOut.SIZE;
+
+    private record Inval(long node, long offset, long length) {}
+
+    private final int fd;
+    private final LinkedBlockingQueue<Inval> queue = new LinkedBlockingQueue<>(65536);
+    private final ByteBuffer buf = Native.buffer(LENGTH);
+    private final long address = Native.address(buf);
+    private final OutHeader header = new OutHeader().wrap(buf, 0);
+    private final NotifyInvalInodeOut body = new NotifyInvalInodeOut().wrap(buf, OutHeader.SIZE);
+    private volatile boolean stopped;
+
+    Notifier(int fd) {
+        this.fd = fd;
+    }
+
+    /** Queues an invalidation of [offset, offset+length) of {@code node}; length 0 means to the end. */
+    void invalidate(long node, long offset, long length) {
+        if (!queue.offer(new Inval(node, offset, length))) {
+            log.warn("notification queue full: dropping invalidation of node {}", node);
+        }
+    }
+
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            Inval i;
+            try {
+                i = queue.poll(200, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (i == null) {
+                continue;
+            }
+            header.len(LENGTH).error(FuseConst.NOTIFY_INVAL_INODE).unique(0);
+            body.ino(i.node()).off(i.offset()).len(i.length());
+            if (libc.write(fd, address, LENGTH) < 0) {
+                int e = Native.errno();
+                if (e == Errno.ENODEV) {
+                    return;
+                }
+                if (e != Errno.ENOENT) { // ENOENT: the kernel has no such inode cached, nothing to drop
+                    log.warn("NOTIFY_INVAL_INODE for node {} failed: errno {}", i.node(), e);
+                }
+            }
+        }
+    }
+}
