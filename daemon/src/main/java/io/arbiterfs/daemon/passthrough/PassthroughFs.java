@@ -352,7 +352,7 @@ public class PassthroughFs implements FuseFileSystem {
         if ((userFlags & Linux.O_TRUNC) != 0 && (in.openFlags() & FuseConst.OPEN_KILL_SUIDGID) != 0) {
             FileIo.killSuidSgid(fd);
         }
-        Inode inode = inodes.get(entry.nodeId());
+        Inode inode = inodes.get(entry.nodeId()); // live: the kernel cannot forget it before this reply
         long fh = files.add(new OpenFile(fd, userFlags, inode));
         open.fh(fh).openFlags(openReplyFlags(inode, userFlags));
         return 0;
