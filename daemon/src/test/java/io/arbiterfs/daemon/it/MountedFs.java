@@ -85,12 +85,14 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
 
     private void mount(String name) throws Exception {
         base = Files.createTempDirectory("arbiterfs-it-" + name + "-" + SEQ.incrementAndGet() + "-");
+        // traversable by other users, for tests that run tools under another uid (allow_other mounts)
+        Files.setPosixFilePermissions(base, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         source = Files.createDirectory(base.resolve("source"));
         mountpoint = Files.createDirectories(base.resolve(mountpointPath));
+        Cleanup.register(mountpoint); // before mounting: the JVM-exit hook covers a failure from here on
         passthrough = new PassthroughFs(source);
         mount = FuseMount.mount(passthrough, "arbiterfs-it:" + source, mountpoint,
                 MountOptions.parse(options), SessionOptions.defaults(8));
-        Cleanup.register(mountpoint);
     }
 
     private void unmountAndClean() throws IOException {
