@@ -57,10 +57,13 @@ final class StatusCommand implements Callable<Integer> {
 
     private int print(Path file, String name) {
         ByteBuffer buf = Native.buffer(64 * 1024);
-        long n = libc.getxattr(NativeString.of(file.toString()).address(), NativeString.of(name).address(),
-                Native.address(buf), buf.capacity());
+        NativeString path = NativeString.of(file.toString());
+        NativeString attr = NativeString.of(name);
+        long n = libc.getxattr(path.address(), attr.address(), Native.address(buf), buf.capacity());
+        int e = n < 0 ? Native.errno() : 0;
+        java.lang.ref.Reference.reachabilityFence(path);
+        java.lang.ref.Reference.reachabilityFence(attr);
         if (n < 0) {
-            int e = Native.errno();
             System.err.println("arbiterfs: " + file + ": " + (e == Errno.ENOENT ? "no such file" : "cannot read status (errno " + e + ")"));
             return 1;
         }

@@ -13,7 +13,8 @@ import java.util.function.LongSupplier;
  */
 final class SizeProbe implements LongSupplier {
     private static final LibC libc = Native.libc();
-    private static final long EMPTY_PATH = io.arbiterfs.daemon.nativeio.NativeString.of("").address();
+    // the NativeString itself must stay reachable: its buffer is freed with it
+    private static final io.arbiterfs.daemon.nativeio.NativeString EMPTY_PATH = io.arbiterfs.daemon.nativeio.NativeString.of("");
     private final StatBuffer st = new StatBuffer();
     private int fd = -1;
 
@@ -24,7 +25,7 @@ final class SizeProbe implements LongSupplier {
 
     @Override
     public long getAsLong() {
-        if (fd < 0 || libc.fstatat(fd, EMPTY_PATH, st.address(), Linux.AT_EMPTY_PATH) != 0) {
+        if (fd < 0 || libc.fstatat(fd, EMPTY_PATH.address(), st.address(), Linux.AT_EMPTY_PATH) != 0) {
             return 0; // unknown: treat every write as extending, which is always safe
         }
         return st.size();

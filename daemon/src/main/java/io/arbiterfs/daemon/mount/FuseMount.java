@@ -60,8 +60,11 @@ public final class FuseMount implements AutoCloseable {
     private void awaitAnswer() throws IOException {
         CompletableFuture<Long> stat = CompletableFuture.supplyAsync(() -> {
             StatBuffer st = new StatBuffer();
-            int r = libc.fstatat(-100, NativeString.of(mountpoint.toString()).address(), st.address(), 0);
-            return r == 0 ? st.dev() : -Native.errno();
+            NativeString path = NativeString.of(mountpoint.toString());
+            int r = libc.fstatat(-100, path.address(), st.address(), 0);
+            long result = r == 0 ? st.dev() : -Native.errno();
+            java.lang.ref.Reference.reachabilityFence(path);
+            return result;
         });
         try {
             long dev = stat.get(READY_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

@@ -40,8 +40,12 @@ public final class Mounter {
     /** Mounts and returns the session's /dev/fuse fd. */
     public static int mount(String fsname, Path mountpoint, MountOptions o) throws IOException {
         StatBuffer st = new StatBuffer();
-        if (libc.fstatat(Linux.AT_FDCWD, NativeString.of(mountpoint.toString()).address(), st.address(), 0) != 0) {
-            int e = Native.errno();
+        NativeString path = NativeString.of(mountpoint.toString());
+        int statRc = libc.fstatat(Linux.AT_FDCWD, path.address(), st.address(), 0);
+        int statErrno = Native.errno();
+        java.lang.ref.Reference.reachabilityFence(path);
+        if (statRc != 0) {
+            int e = statErrno;
             throw new IOException("mountpoint " + mountpoint + (e == Errno.ENOENT ? " does not exist" : ": errno " + e));
         }
         if (!Linux.isDirectory(st.mode())) {
@@ -69,10 +73,13 @@ public final class Mounter {
         if (!o.dev) flags |= Linux.MS_NODEV;
         if (o.noexec) flags |= 8; // MS_NOEXEC
         if (o.noatime) flags |= 1024; // MS_NOATIME
-        int r = libc.mount(NativeString.of(fsname).address(), NativeString.of(mountpoint.toString()).address(),
-                NativeString.of(FS_TYPE).address(), flags, NativeString.of(data.toString()).address());
+        NativeString[] args = {NativeString.of(fsname), NativeString.of(mountpoint.toString()),
+                NativeString.of(FS_TYPE), NativeString.of(data.toString())};
+        int r = libc.mount(args[0].address(), args[1].address(), args[2].address(), flags, args[3].address());
+        int mountErrno = Native.errno();
+        java.lang.ref.Reference.reachabilityFence(args);
         if (r != 0) {
-            int e = Native.errno();
+            int e = mountErrno;
             FuseDevice.close(fd);
             throw new IOException("mount(2) of " + mountpoint + " failed: " + switch (e) {
                 case Errno.EBUSY -> "mountpoint is busy (already mounted?)";
@@ -148,21 +155,29 @@ public final class Mounter {
             runFusermountUnmount(mountpoint, lazyIfBusy);
             return;
         }
-        long target = NativeString.of(mountpoint.toString()).address();
-        if (libc.umount2(target, 0) == 0) {
-            return;
+        NativeString path = NativeString.of(mountpoint.toString());
+        try {
+            if (libc.umount2(path.address(), 0) == 0) {
+                return;
+            }
+            int e = Native.errno();
+            if (e == Errno.EBUSY && lazyIfBusy && libc.umount2(path.address(), Linux.MNT_DETACH) == 0) {
+                log.info("{} was busy: detached lazily", mountpoint);
+                return;
+            }
+            throw unmountError(mountpoint, e);
+        } finally {
+            java.lang.ref.Reference.reachabilityFence(path);
         }
-        int e = Native.errno();
-        if (e == Errno.EBUSY && lazyIfBusy && libc.umount2(target, Linux.MNT_DETACH) == 0) {
-            log.info("{} was busy: detached lazily", mountpoint);
-            return;
-        }
-        throw new IOException("cannot unmount " + mountpoint + ": " + switch (e) {
+    }
+
+    private static IOException unmountError(Path mountpoint, int e) {
+        return new IOException("cannot unmount " + mountpoint + ": " + switch (e) {
             case Errno.EINVAL -> "not a mountpoint";
             case Errno.EBUSY -> "busy (files open; try --lazy)";
             case Errno.ENOENT -> "no such directory";
             case Errno.EPERM -> "permission denied";
-            default -> "errno " + Native.errno();
+            default -> "errno " + e;
         });
     }
 

@@ -63,7 +63,11 @@ public interface LibC {
     int removexattr(long path, long name);
 
     // memory mappings (tests and tools that check mmap coherence)
-    long mmap(long addr, @size_t long length, int prot, int flags, int fd, long offset);
+    /**
+     * Takes the hint address as a Pointer (pass null): jnr-ffi 2.2.19 garbles the sixth argument of a
+     * call whose six parameters are all primitives (seen with strace on copy_file_range).
+     */
+    jnr.ffi.Pointer mmap(jnr.ffi.Pointer addr, @size_t long length, int prot, int flags, int fd, long offset);
     int munmap(long addr, @size_t long length);
     int msync(long addr, @size_t long length, int flags);
 

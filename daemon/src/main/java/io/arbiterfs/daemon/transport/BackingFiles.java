@@ -16,11 +16,15 @@ final class BackingFiles {
         ByteBuffer map = Native.buffer(16); // fuse_backing_map: fd, flags (0), padding (0)
         map.putInt(0, fd).putInt(4, 0).putLong(8, 0);
         int id = libc.ioctl(deviceFd, FuseConst.DEV_IOC_BACKING_OPEN, Native.address(map));
-        return id > 0 ? id : -Native.errno();
+        int result = id > 0 ? id : -Native.errno();
+        java.lang.ref.Reference.reachabilityFence(map);
+        return result;
     }
 
     static int close(int deviceFd, int backingId) {
         ByteBuffer arg = Native.buffer(4).putInt(0, backingId);
-        return libc.ioctl(deviceFd, FuseConst.DEV_IOC_BACKING_CLOSE, Native.address(arg)) == 0 ? 0 : -Native.errno();
+        int result = libc.ioctl(deviceFd, FuseConst.DEV_IOC_BACKING_CLOSE, Native.address(arg)) == 0 ? 0 : -Native.errno();
+        java.lang.ref.Reference.reachabilityFence(arg);
+        return result;
     }
 }

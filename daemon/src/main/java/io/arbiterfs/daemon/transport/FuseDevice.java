@@ -16,12 +16,13 @@ import java.nio.ByteBuffer;
  */
 public final class FuseDevice {
     private static final LibC libc = Native.libc();
+    private static final NativeString DEV_FUSE = NativeString.of("/dev/fuse");
 
     private FuseDevice() {}
 
     /** Opens a fresh /dev/fuse descriptor (close-on-exec). */
     public static int open() throws IOException {
-        int fd = libc.open(NativeString.of("/dev/fuse").address(), Linux.O_RDWR | Linux.O_CLOEXEC, 0);
+        int fd = libc.open(DEV_FUSE.address(), Linux.O_RDWR | Linux.O_CLOEXEC, 0);
         if (fd < 0) {
             int e = Native.errno();
             throw new IOException("cannot open /dev/fuse: " + describe(e)
@@ -34,7 +35,9 @@ public final class FuseDevice {
     public static int cloneOf(int sessionFd) throws IOException {
         int fd = open();
         ByteBuffer arg = Native.buffer(4).putInt(0, sessionFd);
-        if (libc.ioctl(fd, FuseConst.DEV_IOC_CLONE, Native.address(arg)) != 0) {
+        int rc = libc.ioctl(fd, FuseConst.DEV_IOC_CLONE, Native.address(arg));
+        java.lang.ref.Reference.reachabilityFence(arg);
+        if (rc != 0) {
             int e = Native.errno();
             libc.close(fd);
             throw new IOException("FUSE_DEV_IOC_CLONE failed: " + describe(e));

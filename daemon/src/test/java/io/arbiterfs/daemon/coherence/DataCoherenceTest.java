@@ -1,0 +1,136 @@
+package io.arbiterfs.daemon.coherence;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.daemon.nativeio.Native;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import jnr.ffi.Pointer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Every pair of access paths sees the other's data: mmap, buffered and direct IO on one file. */
+class DataCoherenceTest {
+    private static ArbiterMount m;
+    private static final int LEN = 8 * Posix.PAGE;
+
+    @BeforeAll
+    static void mount() throws Exception {
+        m = new ArbiterMount();
+    }
+
+    @AfterAll
+    static void unmount() throws Exception {
+        m.close();
+    }
+
+    private static Path fileOf(String name, byte fill) throws Exception {
+        Path f = m.file(name);
+        byte[] b = new byte[LEN];
+        java.util.Arrays.fill(b, fill);
+        Files.write(f, b);
+        return f;
+    }
+
+    private static byte[] directRead(Path f, int offset, int length) {
+        int fd = Posix.openOk(f, Linux.O_RDONLY | Linux.O_DIRECT);
+        ByteBuffer buf = Posix.aligned(length);
+        Posix.preadFully(fd, buf, length, offset);
+        Posix.close(fd);
+        byte[] out = new byte[length];
+        buf.get(0, out);
+        return out;
+    }
+
+    private static void directWrite(Path f, int offset, int length, byte fill) {
+        int fd = Posix.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
+        Posix.pwriteFully(fd, Posix.filled(length, fill), length, offset);
+        Posix.close(fd);
+    }
+
+    private static byte[] filled(int n, byte b) {
+        byte[] a = new byte[n];
+        java.util.Arrays.fill(a, b);
+        return a;
+    }
+
+    @Test
+    void mmapStoreThenMsyncIsSeenByDirectRead() throws Exception {
+        Path f = fileOf("mmap-then-direct", (byte) 'a');
+        int fd = Posix.openOk(f, Linux.O_RDWR);
+        long addr = Posix.mapShared(fd, LEN);
+        assertTrue(addr > 0, "mmap errno " + -addr);
+        Pointer p = Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), addr);
+        for (int i = 0; i < Posix.PAGE; i++) {
+            p.putByte(Posix.PAGE + i, (byte) 'M');
+        }
+        assertEquals(0, Posix.libc.msync(addr, LEN, Linux.MS_SYNC));
+        assertArrayEquals(filled(Posix.PAGE, (byte) 'M'), directRead(f, Posix.PAGE, Posix.PAGE));
+        Posix.libc.munmap(addr, LEN);
+        Posix.close(fd);
+    }
+
+    @Test
+    void directWriteIsSeenThroughAnExistingMapping() throws Exception {
+        Path f = fileOf("direct-then-mmap", (byte) 'b');
+        int fd = Posix.openOk(f, Linux.O_RDWR);
+        long addr = Posix.mapShared(fd, LEN);
+        assertTrue(addr > 0, "mmap errno " + -addr);
+        Pointer p = Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), addr);
+        assertEquals((byte) 'b', p.getByte(2 * Posix.PAGE)); // fault the page in first
+        directWrite(f, 2 * Posix.PAGE, Posix.PAGE, (byte) 'D');
+        for (int i = 0; i < Posix.PAGE; i += 512) {
+            assertEquals((byte) 'D', p.getByte(2 * Posix.PAGE + i), "mapping still shows stale data at " + i);
+        }
+        Posix.libc.munmap(addr, LEN);
+        Posix.close(fd);
+    }
+
+    @Test
+    void bufferedWriteIsSeenByDirectRead() throws Exception {
+        Path f = fileOf("buffered-then-direct", (byte) 'c');
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.seek(3 * Posix.PAGE);
+            raf.write(filled(Posix.PAGE, (byte) 'B'));
+        }
+        assertArrayEquals(filled(Posix.PAGE, (byte) 'B'), directRead(f, 3 * Posix.PAGE, Posix.PAGE));
+    }
+
+    @Test
+    void directWriteIsSeenByBufferedRead() throws Exception {
+        Path f = fileOf("direct-then-buffered", (byte) 'd');
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
+            byte[] before = new byte[Posix.PAGE];
+            raf.seek(4 * Posix.PAGE);
+            raf.readFully(before); // the page is now in the page cache
+            assertEquals('d', before[0]);
+            directWrite(f, 4 * Posix.PAGE, Posix.PAGE, (byte) 'E');
+            byte[] after = new byte[Posix.PAGE];
+            raf.seek(4 * Posix.PAGE);
+            raf.readFully(after);
+            assertArrayEquals(filled(Posix.PAGE, (byte) 'E'), after, "buffered reader kept stale pages");
+        }
+        assertEquals(LEN, Files.size(m.source.resolve("direct-then-buffered")));
+    }
+
+    @Test
+    void backingFileHoldsWhatEveryPathWrote() throws Exception {
+        Path f = fileOf("all-paths", (byte) 'e');
+        directWrite(f, 0, Posix.PAGE, (byte) '1');
+        try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
+            raf.seek(Posix.PAGE);
+            raf.write(filled(Posix.PAGE, (byte) '2'));
+        }
+        byte[] backing = Files.readAllBytes(m.source.resolve("all-paths"));
+        assertEquals('1', backing[0]);
+        assertEquals('2', backing[Posix.PAGE]);
+        assertEquals('e', backing[2 * Posix.PAGE]);
+        Native.libc(); // keeps the native library loaded for the mapping tests above
+    }
+}
