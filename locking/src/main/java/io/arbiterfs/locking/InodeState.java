@@ -460,6 +460,16 @@ final class InodeState {
         return (int) (word & COUNT_MASK);
     }
 
+    /** Test probe, without the lock (racy): cached opens. */
+    int cachedOpensRacy() {
+        return cachedOpens;
+    }
+
+    /** Test probe: whether an exclusive operation holds the inode. */
+    boolean exclusiveHeld() {
+        return (word & EXCLUSIVE) != 0;
+    }
+
     /** The mode, derived from the counts (lock held, or racy for status). */
     private IoMode modeLocked() {
         int inFlight = parallelInFlight();
@@ -508,7 +518,7 @@ final class InodeState {
     }
 
     private void record(Row row, IoMode before, Caller who) {
-        log.add(new Transition(Instant.now(), row, before, modeLocked(), who));
+        log.add(new Transition(Instant.ofEpochMilli(System.currentTimeMillis()), row, before, modeLocked(), who));
     }
 
     InodeSnapshot snapshot(boolean live) {

@@ -294,6 +294,11 @@ public final class IoModeTable {
         return g;
     }
 
+    /** Test probe: the live entry of {@code node} or null, not pinned (it may be retired at any moment). */
+    InodeState liveEntry(long node) {
+        return live.get(node);
+    }
+
     /** Called by the last user of {@code s}. */
     void retire(InodeState s) {
         live.remove(s.node, s);

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
  * zero on its own. A cached opener, and exclusive operations, must still get through within a bound.
  */
 class ContentionTest {
-    private static final Duration BOUND = Duration.ofSeconds(3);
+    private static final Duration BOUND = Duration.ofSeconds(10);
 
     private final IoModeTable t = new IoModeTable();
     private final AtomicBoolean stop = new AtomicBoolean();
