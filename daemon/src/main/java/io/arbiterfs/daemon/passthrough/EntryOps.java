@@ -1,6 +1,7 @@
 package io.arbiterfs.daemon.passthrough;
 
 import io.arbiterfs.daemon.fs.Name;
+import io.arbiterfs.daemon.fs.Request;
 import io.arbiterfs.daemon.kernel.EntryOut;
 import io.arbiterfs.daemon.nativeio.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
@@ -81,7 +82,7 @@ final class EntryOps {
         return mode & ~(umask & 0777);
     }
 
-    int mknod(Inode dir, Name name, int mode, int umask, int rdev, EntryOut out) {
+    int mknod(Request req, Inode dir, Name name, int mode, int umask, int rdev, EntryOut out) {
         int rc = checkName(name);
         if (rc < 0) {
             return rc;
@@ -89,10 +90,10 @@ final class EntryOps {
         if (libc.mknodat(dir.fd(), name.address(), masked(mode, umask), rdev & 0xffffffffL) < 0) {
             return PassthroughFs.errnoResult();
         }
-        return lookupAt(dir, name.address(), out);
+        return ownedLookup(req, dir, name, masked(mode, umask), out);
     }
 
-    int mkdir(Inode dir, Name name, int mode, int umask, EntryOut out) {
+    int mkdir(Request req, Inode dir, Name name, int mode, int umask, EntryOut out) {
         int rc = checkName(name);
         if (rc < 0) {
             return rc;
@@ -100,11 +101,11 @@ final class EntryOps {
         if (libc.mkdirat(dir.fd(), name.address(), masked(mode & 07777, umask)) < 0) {
             return PassthroughFs.errnoResult();
         }
-        return lookupAt(dir, name.address(), out);
+        return ownedLookup(req, dir, name, Linux.S_IFDIR, out);
     }
 
     /** The target is stored as given; it is text to the daemon and never resolved here. */
-    int symlink(Inode dir, Name name, Name target, EntryOut out) {
+    int symlink(Request req, Inode dir, Name name, Name target, EntryOut out) {
         int rc = checkName(name);
         if (rc < 0) {
             return rc;
@@ -112,7 +113,13 @@ final class EntryOps {
         if (libc.symlinkat(target.address(), dir.fd(), name.address()) < 0) {
             return PassthroughFs.errnoResult();
         }
-        return lookupAt(dir, name.address(), out);
+        return ownedLookup(req, dir, name, Linux.S_IFLNK, out);
+    }
+
+    /** A freshly created entry: hand it to the caller, then look it up (a failed chown undoes nothing: it is reported). */
+    private int ownedLookup(Request req, Inode dir, Name name, int mode, EntryOut out) {
+        int rc = Owners.giveByName(req, dir.fd(), name.address(), mode);
+        return rc < 0 ? rc : lookupAt(dir, name.address(), out);
     }
 
     int link(Inode inode, Inode dir, Name newName, EntryOut out) {

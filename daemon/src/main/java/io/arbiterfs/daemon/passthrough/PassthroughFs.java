@@ -214,19 +214,19 @@ public class PassthroughFs implements FuseFileSystem {
     @Override
     public int mknod(Request req, long parent, Name name, MknodIn in, EntryOut out) {
         Inode dir = inodes.get(parent);
-        return dir == null ? -Errno.ESTALE : entries.mknod(dir, name, in.mode(), in.umask(), in.rdev(), out);
+        return dir == null ? -Errno.ESTALE : entries.mknod(req, dir, name, in.mode(), in.umask(), in.rdev(), out);
     }
 
     @Override
     public int mkdir(Request req, long parent, Name name, MkdirIn in, EntryOut out) {
         Inode dir = inodes.get(parent);
-        return dir == null ? -Errno.ESTALE : entries.mkdir(dir, name, in.mode(), in.umask(), out);
+        return dir == null ? -Errno.ESTALE : entries.mkdir(req, dir, name, in.mode(), in.umask(), out);
     }
 
     @Override
     public int symlink(Request req, long parent, Name name, Name target, EntryOut out) {
         Inode dir = inodes.get(parent);
-        return dir == null ? -Errno.ESTALE : entries.symlink(dir, name, target, out);
+        return dir == null ? -Errno.ESTALE : entries.symlink(req, dir, name, target, out);
     }
 
     @Override
@@ -336,11 +336,20 @@ public class PassthroughFs implements FuseFileSystem {
             return rc;
         }
         int userFlags = in.flags();
-        int flags = FileIo.backingFlags(userFlags) | Linux.O_CREAT | (userFlags & Linux.O_EXCL) | Linux.O_NOFOLLOW;
+        int flags = FileIo.backingFlags(userFlags) | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW;
         int mode = in.mode() & 07777 & ~(in.umask() & 0777);
         int fd = libc.openat(dir.fd(), name.address(), flags, mode);
+        boolean created = fd >= 0;
+        if (!created && Native.errno() == Errno.EEXIST && (userFlags & Linux.O_EXCL) == 0) {
+            // the name appeared since the kernel's lookup: open what is there, and do not give it away
+            fd = libc.openat(dir.fd(), name.address(), flags & ~(Linux.O_CREAT | Linux.O_EXCL), 0);
+        }
         if (fd < 0) {
             return errnoResult();
+        }
+        if (created && (rc = Owners.giveByFd(req, dir.fd(), fd, mode)) < 0) {
+            libc.close(fd);
+            return rc;
         }
         // the O_PATH fd comes from the open file itself, not the name, which may change meanwhile
         int pathFd = libc.open(Scratch.get().procPath(fd), Linux.O_PATH | Linux.O_CLOEXEC, 0);

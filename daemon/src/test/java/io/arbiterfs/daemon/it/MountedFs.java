@@ -6,7 +6,7 @@ import io.arbiterfs.daemon.mount.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
 import io.arbiterfs.daemon.mount.MountTable;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
-import io.arbiterfs.daemon.transport.SessionOptions;
+import io.arbiterfs.daemon.cli.Daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A {@link PassthroughFs} mounted in this JVM on a fresh temp MOUNTPOINT over a fresh temp SOURCE.
+ * The daemon's file system (an {@link io.arbiterfs.daemon.coherence.ArbitratedFs}, which is a {@link PassthroughFs}) mounted in this JVM on a fresh temp MOUNTPOINT over a fresh temp SOURCE.
  *
  * <p>Register it as a {@code static} field with {@code @RegisterExtension} to mount once per test
  * class (each test then gets its own subdirectory through {@link #dir(String)}), or as an instance
@@ -90,9 +90,10 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
         source = Files.createDirectory(base.resolve("source"));
         mountpoint = Files.createDirectories(base.resolve(mountpointPath));
         Cleanup.register(mountpoint); // before mounting: the JVM-exit hook covers a failure from here on
-        passthrough = new PassthroughFs(source);
-        mount = FuseMount.mount(passthrough, "arbiterfs-it:" + source, mountpoint,
-                MountOptions.parse(options), SessionOptions.defaults(8));
+        // the same stack the CLI mounts: options -> ArbitratedFs over PassthroughFs -> session
+        MountOptions parsed = MountOptions.parse(options);
+        passthrough = Daemon.fileSystem(source, parsed, Daemon.validate(parsed));
+        mount = FuseMount.mount(passthrough, "arbiterfs-it:" + source, mountpoint, parsed, Daemon.sessionOptions(parsed));
     }
 
     private void unmountAndClean() throws IOException {
