@@ -3,6 +3,8 @@ package io.arbiterfs.daemon.cli;
 import io.arbiterfs.daemon.coherence.ArbitratedFs;
 import io.arbiterfs.daemon.coherence.OpenPolicy;
 import io.arbiterfs.daemon.coherence.PathPolicy;
+import io.arbiterfs.daemon.faults.FaultInjectingIo;
+import io.arbiterfs.daemon.faults.FaultPlan;
 import io.arbiterfs.daemon.kernel.FuseConst;
 import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
@@ -46,8 +48,14 @@ public final class Daemon {
 
     /** The file system a mount with these options serves. */
     public static ArbitratedFs fileSystem(Path backing, MountOptions o, PathPolicy policy) throws IOException {
-        return new ArbitratedFs(backing, new PassthroughFs.Options(seconds(o.entryTimeout), seconds(o.attrTimeout)),
+        ArbitratedFs fs = new ArbitratedFs(backing, new PassthroughFs.Options(seconds(o.entryTimeout), seconds(o.attrTimeout)),
                 OpenPolicy.of(o, policy));
+        FaultPlan faults = o.faultPlan();
+        if (faults.enabled()) {
+            // below ArbitratedFs: a failed backend call still releases its IO-mode grant and write lock
+            fs.interposeBackingIo(real -> new FaultInjectingIo(real, faults));
+        }
+        return fs;
     }
 
     private static Duration seconds(double s) {

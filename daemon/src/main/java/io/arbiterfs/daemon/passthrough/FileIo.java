@@ -71,6 +71,12 @@ final class FileIo {
         return done;
     }
 
+    /** fsync(2), or fdatasync(2) when {@code dataOnly}. */
+    static int sync(int fd, boolean dataOnly) {
+        int rc = dataOnly ? libc.fdatasync(fd) : libc.fsync(fd);
+        return rc < 0 ? PassthroughFs.errnoResult() : 0;
+    }
+
     /**
      * Clears S_ISUID, and S_ISGID when group-exec is set (a set-gid bit without it marks mandatory
      * locking and stays, as in the kernel), on a regular file opened as {@code fd}. The kernel asks

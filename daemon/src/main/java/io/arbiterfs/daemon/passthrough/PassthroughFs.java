@@ -87,6 +87,8 @@ public class PassthroughFs implements FuseFileSystem {
     private final Attrs.Timeout attrTimeout;
     private final AttrOps attrs;
     private final EntryOps entries;
+    /** READ/WRITE/FSYNC system calls; replaceable by a test aid (see {@link #interposeBackingIo}). */
+    private volatile BackingIo io = BackingIo.SYSCALLS;
 
     public PassthroughFs(Path source) throws IOException {
         this(source, Options.defaults());
@@ -129,6 +131,15 @@ public class PassthroughFs implements FuseFileSystem {
         return (userFlags & Linux.O_DIRECT) != 0
                 ? FuseConst.FOPEN_DIRECT_IO | FuseConst.FOPEN_PARALLEL_DIRECT_WRITES
                 : 0;
+    }
+
+    /**
+     * Puts {@code wrap(current)} between this file system's data path and the backing files. Only
+     * before mounting: the fault-injection test aid uses it to fail backend calls below the layers
+     * that extend this class.
+     */
+    public void interposeBackingIo(java.util.function.UnaryOperator<BackingIo> wrap) {
+        io = Objects.requireNonNull(wrap.apply(io), "backing io");
     }
 
     public Path source() {
@@ -373,7 +384,7 @@ public class PassthroughFs implements FuseFileSystem {
         if (f == null) {
             return -Errno.EBADF;
         }
-        return (int) FileIo.pread(f.fd(), out.address(), Math.min(in.size(), out.capacity()), in.offset());
+        return (int) io.pread(req, f.fd(), out.address(), Math.min(in.size(), out.capacity()), in.offset());
     }
 
     @Override
@@ -383,7 +394,7 @@ public class PassthroughFs implements FuseFileSystem {
         if (f == null) {
             return -Errno.EBADF;
         }
-        long n = FileIo.pwrite(f.fd(), data, in.size(), in.offset());
+        long n = io.pwrite(req, f.fd(), data, in.size(), in.offset());
         if (n > 0 && FileIo.killRequested(in.writeFlags())) {
             FileIo.killSuidSgid(f.fd());
         }
@@ -420,12 +431,7 @@ public class PassthroughFs implements FuseFileSystem {
         if (f == null) {
             return -Errno.EBADF;
         }
-        return sync(f.fd(), in.fsyncFlags());
-    }
-
-    private static int sync(int fd, int fsyncFlags) {
-        int rc = (fsyncFlags & FuseConst.FSYNC_FDATASYNC) != 0 ? libc.fdatasync(fd) : libc.fsync(fd);
-        return rc < 0 ? errnoResult() : 0;
+        return io.fsync(req, f.fd(), (in.fsyncFlags() & FuseConst.FSYNC_FDATASYNC) != 0);
     }
 
     @Override
@@ -519,7 +525,7 @@ public class PassthroughFs implements FuseFileSystem {
         if (d == null) {
             return -Errno.EBADF;
         }
-        return sync(d.fd(), in.fsyncFlags());
+        return FileIo.sync(d.fd(), (in.fsyncFlags() & FuseConst.FSYNC_FDATASYNC) != 0);
     }
 
     @Override
