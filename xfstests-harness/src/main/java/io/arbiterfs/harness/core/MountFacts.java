@@ -1,0 +1,28 @@
+package io.arbiterfs.harness.core;
+
+import io.arbiterfs.daemon.mount.MountOptions;
+import java.util.Optional;
+
+/**
+ * What the harness knows about the mount's options, so a test can tell an expected refusal (e.g.
+ * MAP_SHARED on a direct-IO file without allow_mmap) from a bug. Empty for a mount the harness did
+ * not make ({@code --mount DIR}): tests then probe and report what they find.
+ */
+public record MountFacts(Optional<MountOptions> options) {
+    public static MountFacts unknown() {
+        return new MountFacts(Optional.empty());
+    }
+
+    public static MountFacts of(MountOptions o) {
+        return new MountFacts(Optional.of(o));
+    }
+
+    /** True when every open is a direct-IO open and MAP_SHARED is not negotiated: shared maps must fail. */
+    public boolean sharedMmapRefused() {
+        return options.map(o -> o.dio == MountOptions.DirectIo.ALWAYS && !o.allowMmap).orElse(false);
+    }
+
+    public String describe() {
+        return options.map(MountOptions::render).orElse("options unknown (existing mount)");
+    }
+}
