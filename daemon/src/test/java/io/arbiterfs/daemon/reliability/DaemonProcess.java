@@ -1,0 +1,103 @@
+package io.arbiterfs.daemon.reliability;
+
+import static org.awaitility.Awaitility.await;
+
+import io.arbiterfs.daemon.mount.MountTable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The daemon as its own process ({@code Main mount -f}, on this test's class path), for tests that
+ * kill it, signal it or run it as another user. {@link #close()} leaves neither a process nor a
+ * mount behind, whatever state the test left them in.
+ */
+final class DaemonProcess implements AutoCloseable {
+    final Path mnt;
+    final Path log;
+    private final Process process;
+
+    private DaemonProcess(Process process, Path mnt, Path log) {
+        this.process = process;
+        this.mnt = mnt;
+        this.log = log;
+    }
+
+    static List<String> cli(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.arbiterfs.daemon.cli.Main"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    /** Runs a CLI command to completion (unmount, a mount expected to fail, ...). */
+    static Proc.Result run(String... args) {
+        return Proc.run(Duration.ofSeconds(90), cli(args));
+    }
+
+    /** {@code mount -f SRC MNT -o options}, waiting until the mount answers. */
+    static DaemonProcess start(Path src, Path mnt, Path log, String options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("mount", "-f", src.toString(), mnt.toString()));
+        if (!options.isEmpty()) {
+            args.addAll(List.of("-o", options));
+        }
+        Process p = new ProcessBuilder(cli(args.toArray(String[]::new))).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        DaemonProcess d = new DaemonProcess(p, mnt, log);
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                if (!p.isAlive()) {
+                    throw new AssertionError("daemon exited with " + p.exitValue() + " before mounting:\n" + d.logText());
+                }
+                return MountTable.isArbiterfs(mnt);
+            });
+        } catch (RuntimeException | Error e) {
+            d.close();
+            throw e;
+        }
+        return d;
+    }
+
+    Process process() {
+        return process;
+    }
+
+    String logText() {
+        try {
+            return Files.exists(log) ? Files.readString(log) : "<no log>";
+        } catch (IOException e) {
+            return "<unreadable log: " + e + ">";
+        }
+    }
+
+    static boolean mounted(Path mnt) {
+        try {
+            return MountTable.at(mnt).isPresent();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (process.isAlive()) {
+            process.destroy();
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (int i = 0; i < 3 && mounted(mnt); i++) {
+            Proc.run("umount", "-l", mnt.toString());
+        }
+    }
+}
