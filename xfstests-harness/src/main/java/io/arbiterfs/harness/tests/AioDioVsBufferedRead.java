@@ -39,6 +39,21 @@ public final class AioDioVsBufferedRead implements HarnessTest {
         return "after AIO O_DIRECT writes complete, buffered reads return the new data; racing buffered reads see no stale or misplaced data";
     }
 
+    /** Tells a stale page cache from wrong data at the server: what O_DIRECT and a second buffered read see now. */
+    private static String serverView(Path file, int completed) {
+        try (FileChannel d = FileIo.openDirect(file); FileChannel b = FileIo.openBuffered(file)) {
+            ByteBuffer buf = FileIo.aligned(4096);
+            FileIo.read(d, buf, 0);
+            String direct = io.arbiterfs.harness.io.Pattern.describe(buf.order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong(0), 0);
+            FileIo.read(b, buf.clear(), 0);
+            String again = io.arbiterfs.harness.io.Pattern.describe(buf.getLong(0), 0);
+            return "just after, with cycle " + completed + " complete: O_DIRECT read of offset 0 shows " + direct
+                    + ", a new buffered read shows " + again;
+        } catch (Exception e) {
+            return "re-read failed: " + e.getMessage();
+        }
+    }
+
     @Override
     public void run(TestEnv env) throws Exception {
         if (!LibAio.available()) {
@@ -86,7 +101,11 @@ public final class AioDioVsBufferedRead implements HarnessTest {
                         if (n != SIZE) {
                             throw new io.arbiterfs.harness.core.TestFailure("short buffered read: " + n);
                         }
-                        Scan.check("racing buffered read", buf, 0, SIZE, ConcurrentBufferedDirect.window(min, max), false);
+                        try {
+                            Scan.check("racing buffered read", buf, 0, SIZE, ConcurrentBufferedDirect.window(min, max), false);
+                        } catch (io.arbiterfs.harness.core.TestFailure e) {
+                            throw new io.arbiterfs.harness.core.TestFailure(e.getMessage() + "; " + serverView(file, completed.get()));
+                        }
                     }
                 }
             });
