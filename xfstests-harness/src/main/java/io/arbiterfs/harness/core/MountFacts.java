@@ -22,6 +22,14 @@ public record MountFacts(Optional<MountOptions> options) {
         return options.map(o -> o.dio == MountOptions.DirectIo.ALWAYS && !o.allowMmap).orElse(false);
     }
 
+    /**
+     * True when MAP_SHARED of an O_DIRECT-opened file must fail: O_DIRECT opens get FOPEN_DIRECT_IO
+     * (dio=auto or always) and FUSE_DIRECT_IO_ALLOW_MMAP is not negotiated. 095's job9 does exactly that.
+     */
+    public boolean directMmapRefused() {
+        return options.map(o -> o.dio != MountOptions.DirectIo.NEVER && !o.allowMmap).orElse(false);
+    }
+
     public String describe() {
         return options.map(MountOptions::render).orElse("options unknown (existing mount)");
     }

@@ -66,6 +66,10 @@ public final class Fio095 implements HarnessTest {
         if (!mmap) {
             throw new NotRunnable("mmap(MAP_SHARED) refused by the mount options; 095's mmap jobs cannot run");
         }
+        if (env.facts().directMmapRefused()) {
+            // job9 maps a file it opened O_DIRECT: ENODEV by design without allow_mmap (the 095 blind spot)
+            throw new NotRunnable("noallow_mmap: MAP_SHARED of O_DIRECT opens fails (ENODEV), so 095's job9 cannot run");
+        }
         probeDirectIo(env);
 
         int lf = env.settings().loadFactor();
