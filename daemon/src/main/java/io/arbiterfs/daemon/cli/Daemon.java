@@ -12,11 +12,16 @@ import io.arbiterfs.daemon.mount.Mounter;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
 import io.arbiterfs.daemon.transport.SessionOptions;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /** How mount options become the file system and the session (INIT) options. */
 public final class Daemon {
+    private static final Path DEV_FUSE = Path.of("/dev/fuse");
+
     private Daemon() {}
 
     public static SessionOptions sessionOptions(MountOptions o) {
@@ -33,6 +38,11 @@ public final class Daemon {
 
     /** Checks what the options need before anything is mounted; the message says what is wrong. */
     public static PathPolicy validate(MountOptions o) throws MountOptionException {
+        if (!Mounter.isRoot() && !(Files.isReadable(DEV_FUSE) && Files.isWritable(DEV_FUSE))) {
+            // fusermount3 opens /dev/fuse with the caller's rights; say so before it fails less clearly
+            throw new MountOptionException("no permission to open " + DEV_FUSE + " (" + describe(DEV_FUSE)
+                    + "): add the user to its group or make it rw for others");
+        }
         if (o.passthrough && !Mounter.isRoot()) {
             throw new MountOptionException("option passthrough needs root (FUSE_DEV_IOC_BACKING_OPEN requires CAP_SYS_ADMIN)");
         }
@@ -56,6 +66,15 @@ public final class Daemon {
             fs.interposeBackingIo(real -> new FaultInjectingIo(real, faults));
         }
         return fs;
+    }
+
+    private static String describe(Path p) {
+        try {
+            return PosixFilePermissions.toString(Files.getPosixFilePermissions(p)) + " "
+                    + Files.getOwner(p).getName() + ":" + Files.readAttributes(p, PosixFileAttributes.class).group().getName();
+        } catch (IOException | UnsupportedOperationException e) {
+            return Files.exists(p) ? "not accessible" : "missing";
+        }
     }
 
     private static Duration seconds(double s) {
