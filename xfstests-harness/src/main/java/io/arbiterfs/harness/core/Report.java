@@ -41,12 +41,14 @@ public final class Report {
     /** The xfstests-style summary of one section or of everything. */
     public static List<String> summary(List<TestResult> results) {
         List<String> lines = new ArrayList<>();
+        if (results.stream().map(TestResult::section).distinct().count() > 1) {
+            return matrixSummary(results);
+        }
         List<String> ran = new ArrayList<>();
         List<String> notRun = new ArrayList<>();
         List<String> failed = new ArrayList<>();
-        boolean sections = results.stream().map(TestResult::section).distinct().count() > 1;
         for (TestResult r : results) {
-            String n = sections ? r.section() + ":" + r.name() : r.name();
+            String n = r.name();
             switch (r.outcome().status()) {
                 case PASS -> ran.add(n);
                 case FAIL -> {
@@ -68,6 +70,38 @@ public final class Report {
         } else {
             lines.add("Passed all " + ran.size() + " tests");
         }
+        return lines;
+    }
+
+    /** One line per section, then the totals: a matrix run's full name lists would be unreadable. */
+    private static List<String> matrixSummary(List<TestResult> results) {
+        Map<String, List<TestResult>> bySection = new LinkedHashMap<>();
+        results.forEach(r -> bySection.computeIfAbsent(r.section(), k -> new ArrayList<>()).add(r));
+        List<String> lines = new ArrayList<>();
+        int ran = 0;
+        int failed = 0;
+        for (var e : bySection.entrySet()) {
+            List<String> f = new ArrayList<>();
+            List<String> nr = new ArrayList<>();
+            int r = 0;
+            for (TestResult t : e.getValue()) {
+                switch (t.outcome().status()) {
+                    case PASS -> r++;
+                    case FAIL -> {
+                        r++;
+                        f.add(t.name());
+                    }
+                    case NOT_RUN -> nr.add(t.name());
+                }
+            }
+            ran += r;
+            failed += f.size();
+            lines.add(String.format("%-52s ran %d, failed %d%s%s", e.getKey() + ":", r, f.size(),
+                    f.isEmpty() ? "" : " (" + String.join(" ", f) + ")",
+                    nr.isEmpty() ? "" : ", not run " + String.join(" ", nr)));
+        }
+        lines.add(failed == 0 ? (ran == 0 ? "No tests ran" : "Passed all " + ran + " tests")
+                : "Failed " + failed + " of " + ran + " tests");
         return lines;
     }
 
