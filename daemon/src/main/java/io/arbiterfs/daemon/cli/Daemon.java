@@ -5,6 +5,7 @@ import io.arbiterfs.daemon.coherence.OpenPolicy;
 import io.arbiterfs.daemon.coherence.PathPolicy;
 import io.arbiterfs.daemon.faults.FaultInjectingIo;
 import io.arbiterfs.daemon.faults.FaultPlan;
+import io.arbiterfs.daemon.faults.LatencyIo;
 import io.arbiterfs.daemon.kernel.FuseConst;
 import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
@@ -60,6 +61,10 @@ public final class Daemon {
     public static ArbitratedFs fileSystem(Path backing, MountOptions o, PathPolicy policy) throws IOException {
         ArbitratedFs fs = new ArbitratedFs(backing, new PassthroughFs.Options(seconds(o.entryTimeout), seconds(o.attrTimeout)),
                 OpenPolicy.of(o, policy));
+        if (o.backendLatencyUs > 0) {
+            // innermost: the "device" is slow; faults (if any) are decided before it is reached
+            fs.interposeBackingIo(real -> new LatencyIo(real, o.backendLatencyUs));
+        }
         FaultPlan faults = o.faultPlan();
         if (faults.enabled()) {
             // below ArbitratedFs: a failed backend call still releases its IO-mode grant and write lock

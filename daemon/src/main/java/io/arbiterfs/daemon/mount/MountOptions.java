@@ -44,6 +44,8 @@ public final class MountOptions {
     public boolean faultShortWrites;
     public int faultDelayMs;
     public long faultSeed = System.nanoTime();
+    /** Test/benchmark aid, off by default: every backend WRITE waits this many µs (faults/LatencyIo). */
+    public int backendLatencyUs;
 
     /** Options accepted for compatibility with mount(8) and fstab, with no effect of their own. */
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
@@ -110,6 +112,7 @@ public final class MountOptions {
             case "fault_short_writes" -> faultShortWrites = flag(key, value);
             case "fault_delay_ms" -> faultDelayMs = intIn(key, value, 0, 60_000);
             case "fault_seed" -> faultSeed = longValue(key, value);
+            case "backend_latency_us" -> backendLatencyUs = intIn(key, value, 0, 10_000_000);
             default -> throw new MountOptionException("unknown mount option '" + item + "'");
         }
     }
@@ -191,6 +194,9 @@ public final class MountOptions {
         m.forEach((k, v) -> parts.add(v == null ? k : k + "=" + v));
         if (faultPlan().enabled()) {
             parts.add(faultPlan().render());
+        }
+        if (backendLatencyUs > 0) {
+            parts.add("backend_latency_us=" + backendLatencyUs);
         }
         return String.join(",", parts);
     }
