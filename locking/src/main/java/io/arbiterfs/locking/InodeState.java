@@ -7,8 +7,7 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -26,7 +25,7 @@ import java.util.function.LongSupplier;
  * GATE is recomputed by {@link #settle()} (lock held) after every change of the fields that close the shared side:
  * cached users, draining openers, queued exclusive operations. Anyone who waits for the shared count to reach zero
  * (a draining cached opener, an exclusive writer) first makes GATE set, then reads the count, then waits on
- * {@link #changed}; the last shared writer to leave sees GATE in the value its decrement returned and signals under
+ * {@link #lock}; the last shared writer to leave sees GATE in the value its decrement returned and signals under
  * the lock. Since the waiter holds the lock from setting GATE until it sleeps, that signal cannot be lost.
  *
  * <h2>Fairness</h2>
@@ -64,8 +63,11 @@ final class InodeState {
     private volatile int pins;
     private volatile int peakParallel;
 
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
+    /**
+     * The monitor for everything but the word. An intrinsic lock rather than a ReentrantLock: equally simple here, and
+     * Lincheck's model checker understands monitors, while it mistakes AQS's park/retry loop for a hang.
+     */
+    private final Object lock = new Object();
 
     // Guarded by lock.
     private int cachedOpens;
@@ -113,8 +115,7 @@ final class InodeState {
 
     /** Rows 1–5. On GRANTED / MUST_USE_PASSTHROUGH the caller's pin becomes the open's pin. */
     OpenDecision cachedOpen(Caller who, long deadlineNanos) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (backingId != 0) {
                 return joinPassthrough(Row.R4, ConflictReason.PASSTHROUGH_ACTIVE, who);
             }
@@ -144,8 +145,6 @@ final class InodeState {
                 record(Row.S1, IoMode.DRAINING, who);
             }
             return result;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -175,8 +174,7 @@ final class InodeState {
     }
 
     boolean cachedRelease(Caller who) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (cachedOpens == 0) {
                 return false;
             }
@@ -185,15 +183,12 @@ final class InodeState {
             record(Row.R7, before, who);
             afterRelease(who);
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Rows 8–13. */
     OpenDecision passthroughOpen(int id, Caller who) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             IoMode before = modeLocked();
             if (id <= 0) {
                 record(Row.R13, before, who);
@@ -212,8 +207,6 @@ final class InodeState {
             settle(); // wakes draining cached openers: they now get row 5
             record(row, before, who);
             return OpenDecision.grantedPassthrough(id);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -225,8 +218,7 @@ final class InodeState {
     }
 
     PassthroughRelease passthroughRelease(Caller who) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (passthroughOpens == 0) {
                 return PassthroughRelease.notOpen();
             }
@@ -240,37 +232,29 @@ final class InodeState {
             record(Row.R14, before, who);
             afterRelease(who);
             return new PassthroughRelease(true, last, id, passthroughOpens);
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Rows 15, 16. */
     OpenDecision directOpen(Caller who) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (backingId != 0) {
                 return joinPassthrough(Row.R16, ConflictReason.PASSTHROUGH_ACTIVE, who);
             }
             directOpens++;
             record(Row.R15, modeLocked(), who);
             return OpenDecision.granted();
-        } finally {
-            lock.unlock();
         }
     }
 
     boolean directRelease(Caller who) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (directOpens == 0) {
                 return false;
             }
             directOpens--;
             afterRelease(who);
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -286,8 +270,7 @@ final class InodeState {
 
     /** Row S2 (row 6 inferred). Returns false if ignored: a passthrough inode has no page cache. */
     boolean notePageCacheWrite() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             if (backingId != 0) {
                 return false;
             }
@@ -301,17 +284,12 @@ final class InodeState {
                 record(Row.S2, before, Caller.kernel());
             }
             return true;
-        } finally {
-            lock.unlock();
         }
     }
 
     int backingId() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             return backingId;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -360,8 +338,7 @@ final class InodeState {
 
     /** Rows 17/18 under the lock: join, wait behind exclusive operations, or fall back to exclusive by mode. */
     private WriteGrant joinSharedSlow(long deadlineNanos) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             for (;;) {
                 ExclusiveReason byMode = WriteLockDecision.byMode(modeLocked());
                 if (byMode != null) {
@@ -382,14 +359,17 @@ final class InodeState {
                     return failed(WriteLockMode.SHARED, null, gaveUp);
                 }
             }
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Takes the exclusive side in FIFO order among exclusive operations, after the shared writes in flight. */
     WriteGrant beginExclusive(ExclusiveReason reason, long deadlineNanos) {
-        lock.lock();
+        synchronized (lock) {
+            return exclusiveLocked(reason, deadlineNanos);
+        }
+    }
+
+    private WriteGrant exclusiveLocked(ExclusiveReason reason, long deadlineNanos) {
         Object ticket = new Object();
         exclusiveQueue.addLast(ticket);
         try {
@@ -410,7 +390,6 @@ final class InodeState {
         } finally {
             exclusiveQueue.remove(ticket);
             settle();
-            lock.unlock();
         }
     }
 
@@ -422,22 +401,16 @@ final class InodeState {
             throw new IllegalStateException("node " + node + ": parallel write count below zero");
         }
         if ((w & COUNT_MASK) == 0 && (w & GATE) != 0) {
-            lock.lock();
-            try {
-                changed.signalAll(); // draining openers and exclusive writers wait for zero
-            } finally {
-                lock.unlock();
+            synchronized (lock) {
+                lock.notifyAll(); // draining openers and exclusive writers wait for zero
             }
         }
     }
 
     void leaveExclusive() {
-        lock.lock();
-        try {
+        synchronized (lock) {
             WORD.getAndAdd(this, -EXCLUSIVE);
             settle();
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -496,7 +469,7 @@ final class InodeState {
                 break;
             }
         }
-        changed.signalAll();
+        lock.notifyAll();
     }
 
     /** Waits for a signal until the deadline (lock held). Returns null to re-check, or why the wait is over. */
@@ -504,12 +477,16 @@ final class InodeState {
         if (deadlineNanos == IoModeTable.NO_WAIT) {
             return OpenDecision.gaveUp(OpenDecision.Outcome.TIMED_OUT);
         }
-        long remaining = deadlineNanos - System.nanoTime();
-        if (remaining <= 0) {
-            return OpenDecision.gaveUp(OpenDecision.Outcome.TIMED_OUT);
-        }
         try {
-            changed.awaitNanos(remaining);
+            if (deadlineNanos == IoModeTable.NO_DEADLINE) {
+                lock.wait();
+                return null;
+            }
+            long remaining = deadlineNanos - System.nanoTime();
+            if (remaining <= 0) {
+                return OpenDecision.gaveUp(OpenDecision.Outcome.TIMED_OUT);
+            }
+            TimeUnit.NANOSECONDS.timedWait(lock, remaining);
             return null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -522,8 +499,7 @@ final class InodeState {
     }
 
     InodeSnapshot snapshot(boolean live) {
-        lock.lock();
-        try {
+        synchronized (lock) {
             Map<ExclusiveReason, Long> byReason = new EnumMap<>(ExclusiveReason.class);
             for (ExclusiveReason r : ExclusiveReason.values()) {
                 if (exclusiveByReason[r.ordinal()] != 0) {
@@ -535,8 +511,6 @@ final class InodeState {
                     pageCacheSeen, (int) (w & COUNT_MASK), peakParallel, (w & EXCLUSIVE) != 0,
                     exclusiveQueue.size(), drainWaiters, byReason, drainNanosTotal, drainsGivenUp, pushedOutBy,
                     log.toList());
-        } finally {
-            lock.unlock();
         }
     }
 }

@@ -29,7 +29,7 @@ import java.util.function.LongSupplier;
  *   <li><b>Status</b>: {@link #snapshot}, {@link #snapshots}.</li>
  * </ul>
  * Every call is thread-safe. Calls that may wait take an absolute deadline in {@link System#nanoTime()} terms (see
- * {@link #deadlineIn}) or {@link #NO_WAIT}; timeouts and interrupts come back as values and leave no trace in the
+ * {@link #deadlineIn}), {@link #NO_WAIT} or {@link #NO_DEADLINE}; timeouts and interrupts come back as values and leave no trace in the
  * state.
  *
  * <h2>Memory</h2>
@@ -39,6 +39,12 @@ import java.util.function.LongSupplier;
 public final class IoModeTable {
     /** A deadline meaning "do not wait at all". */
     public static final long NO_WAIT = Long.MIN_VALUE;
+
+    /**
+     * A deadline meaning "wait until woken" (still interruptible), like the kernel's own wait. Prefer a bounded
+     * deadline in the daemon; this exists for callers that must mirror the kernel, and for model checking.
+     */
+    public static final long NO_DEADLINE = Long.MAX_VALUE;
 
     private static final int DEFAULT_RECENTLY_CLOSED = 64;
 
@@ -235,12 +241,19 @@ public final class IoModeTable {
 
     /** The entry for {@code node}, pinned, created if needed. */
     private InodeState pinned(long node) {
-        InodeState s = live.get(node);
-        if (s != null && s.tryPin()) {
-            return s;
+        for (;;) {
+            InodeState s = live.get(node);
+            if (s != null && s.tryPin()) {
+                return s;
+            }
+            // Absent, or retired by its last user but not yet removed: install a fresh (pinned) one, unless another
+            // thread changed the slot first; then look again. A retired entry is never pinned again, so an open can
+            // never be counted in an entry that is on its way out.
+            InodeState fresh = new InodeState(node, this);
+            if (s == null ? live.putIfAbsent(node, fresh) == null : live.replace(node, s, fresh)) {
+                return fresh;
+            }
         }
-        // Absent, or retired by its last user but not yet removed: install a fresh one unless someone else did.
-        return live.compute(node, (k, cur) -> cur != null && cur.tryPin() ? cur : new InodeState(k, this));
     }
 
     /** The entry for {@code node}, pinned, or null if the inode has no users. */
