@@ -1,11 +1,12 @@
 package io.arbiterfs.harness;
 
+import io.arbiterfs.harness.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./arbiterfs xfstests ...} (and the reserved {@code bench}) as routed by the launcher. */
+/** {@code ./arbiterfs xfstests ...} and {@code ./arbiterfs bench ...} as routed by the launcher. */
 @Command(name = "arbiterfs", mixinStandardHelpOptions = true,
-        subcommands = {XfstestsCommand.class, HarnessMain.Bench.class},
+        subcommands = {XfstestsCommand.class, BenchCommand.class},
         description = "arbiterfs test harness commands")
 public final class HarnessMain {
     public static void main(String[] args) {
@@ -14,15 +15,5 @@ public final class HarnessMain {
             System.setProperty("arbiterfs.log.level", "WARN");
         }
         System.exit(new CommandLine(new HarnessMain()).execute(args));
-    }
-
-    /** The launcher routes {@code bench} here too; benchmarks are not part of this module yet. */
-    @Command(name = "bench", description = "benchmarks (not implemented yet)")
-    static final class Bench implements java.util.concurrent.Callable<Integer> {
-        @Override
-        public Integer call() {
-            System.err.println("arbiterfs bench: not implemented yet");
-            return 2;
-        }
     }
 }

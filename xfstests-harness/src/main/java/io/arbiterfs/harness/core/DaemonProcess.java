@@ -48,8 +48,17 @@ public final class DaemonProcess implements MountTarget {
      * for the real thing). {@code logDir} receives the daemon's log.
      */
     public static DaemonProcess start(String section, List<String> options, String fault, Path logDir) throws Exception {
+        return start(section, options, fault, logDir, null);
+    }
+
+    /**
+     * As {@link #start(String, List, String, Path)}, with SOURCE and MOUNTPOINT in a fresh directory
+     * under {@code parent} (the system temp directory if null): the benchmark puts SOURCE on tmpfs.
+     */
+    public static DaemonProcess start(String section, List<String> options, String fault, Path logDir, Path parent) throws Exception {
         MountOptions parsed = MountOptions.parse(options);
-        Path base = Files.createTempDirectory("arbiterfs-harness-" + section.replaceAll("[^A-Za-z0-9_.-]", "_") + "-");
+        String prefix = "arbiterfs-harness-" + section.replaceAll("[^A-Za-z0-9_.-]", "_") + "-";
+        Path base = parent == null ? Files.createTempDirectory(prefix) : Files.createTempDirectory(parent, prefix);
         Files.createDirectory(base.resolve("source"));
         Files.createDirectory(base.resolve("mnt"));
         Files.createDirectories(logDir);
@@ -103,6 +112,11 @@ public final class DaemonProcess implements MountTarget {
     private static String classPath() {
         String cp = System.getProperty("surefire.test.class.path");
         return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
+    }
+
+    /** The daemon's JVM (its CPU time is the daemon's). */
+    public long pid() {
+        return process.pid();
     }
 
     @Override

@@ -1,0 +1,166 @@
+package io.arbiterfs.harness.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.style.Styler;
+
+/** The Markdown table, the CSV, the PNG chart and the target checks of a {@link Bench} run. */
+public final class BenchReport {
+    private final List<Cell> cells;
+    private final Map<String, String> header;
+
+    public BenchReport(List<Cell> cells, Map<String, String> header) {
+        this.cells = cells;
+        this.header = header;
+    }
+
+    Optional<Cell> find(String backing, String target, String job) {
+        return cells.stream().filter(c -> c.backing.equals(backing) && c.target.name().equals(target) && c.job.name().equals(job)).findFirst();
+    }
+
+    /** IOPS relative to native on the same backing; a buffered job's reference is native's buffered run. */
+    double ratioToNative(Cell c) {
+        return find(c.backing, "native", c.job.name()).filter(Cell::ok).map(n -> c.iops() / n.iops()).orElse(Double.NaN);
+    }
+
+    double ratio(String backing, String a, String b, String job) {
+        Optional<Cell> x = find(backing, a, job).filter(Cell::ok);
+        Optional<Cell> y = find(backing, b, job).filter(Cell::ok);
+        return x.isPresent() && y.isPresent() ? x.get().iops() / y.get().iops() : Double.NaN;
+    }
+
+    public String markdown() {
+        StringBuilder s = new StringBuilder("# arbiterfs bench\n\n");
+        header.forEach((k, v) -> s.append("- **").append(k).append("**: ").append(v).append('\n'));
+        for (String backing : backings()) {
+            s.append("\n### ").append(backing).append("\n\n");
+            s.append("| job | target | IOPS | MB/s | p99 µs | daemon CPU s/GiB | × native |\n|---|---|---:|---:|---:|---:|---:|\n");
+            for (FioJob j : FioJob.suite()) {
+                for (Cell c : cells) {
+                    if (!c.backing.equals(backing) || !c.job.name().equals(j.name())) {
+                        continue;
+                    }
+                    if (!c.ok()) {
+                        s.append(String.format("| %s | %s | failed: %s | | | | |%n", j.name(), c.target.label(), c.error().replace("|", "/")));
+                        continue;
+                    }
+                    s.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.1f | %,.0f | %s | %s |%n", j.name(), c.target.label(),
+                            c.iops(), c.megabytesPerSecond(), c.p99Micros(), num(c.cpuSecondsPerGiB(), "%.2f"),
+                            num(ratioToNative(c), "%.3f")));
+                }
+            }
+        }
+        s.append("\n### Targets\n\n").append(checks());
+        return s.toString();
+    }
+
+    /** The issue's targets, computed from this run. */
+    public String checks() {
+        String mem = backings().isEmpty() ? "tmpfs" : backings().get(0);
+        String j = Bench.HEADLINE_JOB;
+        StringBuilder s = new StringBuilder("| check (" + j + ", " + mem + ") | value | target | |\n|---|---:|---:|---|\n");
+        check(s, "parallel ÷ jnr-fuse", ratio(mem, "parallel", "jnr-fuse", j), 5, "×");
+        check(s, "parallel ÷ serial", ratio(mem, "parallel", "serial", j), 3, "×");
+        check(s, "parallel ÷ serial, backend_latency_us=1000", ratio(mem, "parallel+1ms", "serial+1ms", j), 3.5, "×");
+        check(s, "parallel IOPS", find(mem, "parallel", j).filter(Cell::ok).map(Cell::iops).orElse(Double.NaN), 90_000, "");
+        s.append(String.format(Locale.ROOT, "| parallel ÷ native | %s | (reported) | |%n", num(ratio(mem, "parallel", "native", j), "%.3f")));
+        return s.toString();
+    }
+
+    private static void check(StringBuilder s, String what, double v, double target, String unit) {
+        String verdict = Double.isNaN(v) ? "not measured" : v >= target ? "met" : "NOT met";
+        s.append(String.format(Locale.ROOT, "| %s | %s%s | ≥ %s%s | %s |%n", what,
+                num(v, v > 1000 ? "%,.0f" : "%.2f"), Double.isNaN(v) ? "" : unit, target >= 1000 ? String.format("%,.0f", target) : target, unit, verdict));
+    }
+
+    private static String num(double v, String fmt) {
+        return Double.isNaN(v) ? "–" : String.format(Locale.ROOT, fmt, v);
+    }
+
+    public String csv() {
+        StringBuilder s = new StringBuilder("backing,target,options,job,iops,mb_per_s,p99_us,daemon_cpu_s_per_gib,ratio_to_native,runs,iops_per_run,error\n");
+        for (Cell c : cells) {
+            String runs = c.runs.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.iops())).collect(Collectors.joining(";"));
+            s.append(String.join(",", c.backing, c.target.name(), "\"" + String.join(",", c.target.options()) + "\"", c.job.name(),
+                    num(c.ok() ? c.iops() : Double.NaN, "%.0f"), num(c.ok() ? c.megabytesPerSecond() : Double.NaN, "%.2f"),
+                    num(c.ok() ? c.p99Micros() : Double.NaN, "%.1f"), num(c.ok() ? c.cpuSecondsPerGiB() : Double.NaN, "%.3f"),
+                    num(c.ok() ? ratioToNative(c) : Double.NaN, "%.4f"), Integer.toString(c.runs.size()), runs,
+                    c.ok() ? "" : "\"" + c.error().replace("\"", "'") + "\"")).append('\n');
+        }
+        return s.toString();
+    }
+
+    private List<String> backings() {
+        List<String> out = new ArrayList<>();
+        for (Cell c : cells) {
+            if (!out.contains(c.backing)) {
+                out.add(c.backing);
+            }
+        }
+        return out;
+    }
+
+    /** One IOPS bar chart per backing (log scale), stacked in one PNG. */
+    public void chart(Path png) throws IOException {
+        System.setProperty("java.awt.headless", "true");
+        List<CategoryChart> charts = new ArrayList<>();
+        for (String backing : backings()) {
+            List<String> jobs = new ArrayList<>();
+            Map<String, Map<String, Double>> byTarget = new LinkedHashMap<>();
+            for (FioJob j : FioJob.suite()) {
+                for (Cell c : cells) {
+                    if (c.backing.equals(backing) && c.job.name().equals(j.name()) && c.ok()) {
+                        if (!jobs.contains(j.name())) {
+                            jobs.add(j.name());
+                        }
+                        byTarget.computeIfAbsent(c.target.label(), k -> new LinkedHashMap<>()).put(j.name(), c.iops());
+                    }
+                }
+            }
+            if (jobs.isEmpty()) {
+                continue;
+            }
+            CategoryChart chart = new CategoryChartBuilder().width(1600).height(560)
+                    .title("fio IOPS on " + backing + " (4 jobs, one 256 MiB file; log scale)").xAxisTitle("job").yAxisTitle("IOPS").build();
+            chart.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE);
+            chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setXAxisLabelRotation(30);
+            chart.getStyler().setOverlapped(false);
+            chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+            double min = byTarget.values().stream().flatMap(m -> m.values().stream()).mapToDouble(Double::doubleValue)
+                    .filter(v -> v > 0).min().orElse(1);
+            chart.getStyler().setYAxisMin(Math.pow(10, Math.floor(Math.log10(min))));
+            for (var e : byTarget.entrySet()) {
+                List<Double> ys = new ArrayList<>();
+                for (String j : jobs) {
+                    // a log axis refuses null/0; NaN draws no bar
+                    ys.add(e.getValue().getOrDefault(j, Double.NaN));
+                }
+                chart.addSeries(e.getKey(), jobs, ys);
+            }
+            charts.add(chart);
+        }
+        if (charts.isEmpty()) {
+            return;
+        }
+        String name = png.toString().replaceFirst("\\.png$", "");
+        BitmapEncoder.saveBitmap(charts, charts.size(), 1, name, BitmapEncoder.BitmapFormat.PNG);
+    }
+
+    public void write(Path dir) throws IOException {
+        Files.writeString(dir.resolve("report.md"), markdown());
+        Files.writeString(dir.resolve("results.csv"), csv());
+        chart(dir.resolve("bench.png"));
+    }
+}
