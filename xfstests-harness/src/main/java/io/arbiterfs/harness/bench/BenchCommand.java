@@ -45,6 +45,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--jobs", split = ",", description = "only these fio jobs (see --list)")
     List<String> onlyJobs;
 
+    @Option(names = "--xattr-probe", description = "measure GETXATTR per passthrough write with and without HANDLE_KILLPRIV_V2, run nothing else")
+    boolean xattrProbe;
+
     @Option(names = "--list", description = "list the fio jobs and targets, run nothing")
     boolean list;
 
@@ -78,6 +81,10 @@ public final class BenchCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         try {
             sh("mount", "-t", "tmpfs", "-o", "size=4g,mode=0755", "arbiterfs-bench", tmpfs.toString());
+            if (xattrProbe) {
+                XattrProbe.run(tmpfs, rt, System.out);
+                return 0;
+            }
             Files.createDirectories(disk);
             List<Bench.Backing> backings = new ArrayList<>();
             backings.add(new Bench.Backing("tmpfs", tmpfs, filter(smoke ? Bench.smokeTargets() : Bench.memoryTargets())));

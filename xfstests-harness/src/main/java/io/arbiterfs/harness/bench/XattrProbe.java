@@ -1,0 +1,108 @@
+package io.arbiterfs.harness.bench;
+
+import io.arbiterfs.daemon.fs.FuseFileSystem;
+import io.arbiterfs.daemon.fs.Name;
+import io.arbiterfs.daemon.fs.Payload;
+import io.arbiterfs.daemon.fs.Request;
+import io.arbiterfs.daemon.kernel.FuseConst;
+import io.arbiterfs.daemon.kernel.WriteIn;
+import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.daemon.mount.MountOptions;
+import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.daemon.transport.SessionOptions;
+import io.arbiterfs.harness.core.DaemonFactory;
+import io.arbiterfs.harness.selftest.DelegatingFs;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * {@code ./arbiterfs bench --xattr-probe}: does the kernel ask GETXATTR security.capability before
+ * every passthrough write? Buffered 4k random writes (4 jobs) on a {@code -o passthrough} mount,
+ * counting the GETXATTR and WRITE requests the daemon sees, in three set-ups:
+ * <ol>
+ *   <li>as shipped (FUSE_HANDLE_KILLPRIV_V2 negotiated);
+ *   <li>without HANDLE_KILLPRIV_V2 (what most servers negotiate);
+ *   <li>without it and with GETXATTR answered ENOSYS for {@code security.*} (the C-server trick),
+ *       followed by a read of {@code user.arbiterfs.iomode.text} to show what that costs.
+ * </ol>
+ * The mount is served in this JVM (fio is a separate process and nothing here maps the files).
+ */
+final class XattrProbe {
+    private XattrProbe() {}
+
+    static final class Counting extends DelegatingFs {
+        final AtomicLong getxattrs = new AtomicLong();
+        final AtomicLong writes = new AtomicLong();
+        final boolean enosysSecurity;
+
+        Counting(FuseFileSystem inner, boolean enosysSecurity) {
+            super(inner);
+            this.enosysSecurity = enosysSecurity;
+        }
+
+        @Override
+        public int getxattr(Request req, long node, Name name, int size, Payload out) {
+            getxattrs.incrementAndGet();
+            if (enosysSecurity && new String(name.bytes(), StandardCharsets.UTF_8).startsWith("security.")) {
+                return -Errno.ENOSYS;
+            }
+            return super.getxattr(req, node, name, size, out);
+        }
+
+        @Override
+        public int write(Request req, long node, WriteIn in, long data) {
+            writes.incrementAndGet();
+            return super.write(req, node, in, data);
+        }
+    }
+
+    static void run(Path tmpfs, int runtime, PrintStream out) throws Exception {
+        out.println("| set-up | IOPS (4k randwrite, buffered, 4 jobs) | GETXATTR requests | WRITE requests | user.arbiterfs.iomode.text |");
+        out.println("|---|---:|---:|---:|---|");
+        row(tmpfs, runtime, "HANDLE_KILLPRIV_V2 negotiated (as shipped)", true, false, out);
+        row(tmpfs, runtime, "without HANDLE_KILLPRIV_V2", false, false, out);
+        row(tmpfs, runtime, "without HANDLE_KILLPRIV_V2, security.* GETXATTR → ENOSYS", false, true, out);
+    }
+
+    private static void row(Path tmpfs, int runtime, String label, boolean killpriv, boolean enosys, PrintStream out) throws Exception {
+        Path base = Files.createTempDirectory(tmpfs, "xattr-probe-");
+        Path src = Files.createDirectory(base.resolve("source"));
+        Path mnt = Files.createDirectory(base.resolve("mnt"));
+        try {
+            Bench.layOut(src.resolve(FioJob.FILE));
+            MountOptions o = MountOptions.parse(List.of("passthrough"));
+            DaemonFactory f = new DaemonFactory();
+            Counting fs = new Counting(f.fileSystem(src, o), enosys);
+            SessionOptions s = f.sessionOptions(o);
+            if (!killpriv) {
+                s = new SessionOptions(s.workers(), s.maxWrite(), s.wantedFlags() & ~FuseConst.HANDLE_KILLPRIV_V2, s.maxStackDepth());
+            }
+            double iops;
+            String status;
+            try (FuseMount m = FuseMount.mount(fs, "xattr-probe", mnt, o, s)) {
+                Path job = base.resolve("job.fio");
+                Files.writeString(job, FioJob.named(Bench.HEADLINE_JOB + "-buf").jobFile(mnt.toString(), runtime));
+                Process fio = new ProcessBuilder("fio", "--output-format=json", job.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+                String json = new String(fio.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                fio.waitFor(runtime + 60L, TimeUnit.SECONDS);
+                FioResult r = FioResult.parse(json, 0);
+                iops = r.ok() ? r.iops() : Double.NaN;
+                Process g = new ProcessBuilder("getfattr", "-n", "user.arbiterfs.iomode.text", "--only-values", mnt.resolve(FioJob.FILE).toString())
+                        .redirectErrorStream(true).start();
+                String got = new String(g.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+                g.waitFor(10, TimeUnit.SECONDS);
+                status = g.exitValue() == 0 ? "readable" : "fails: " + got.lines().reduce((a, b) -> b).orElse("").replace("|", "/");
+                m.unmount(Duration.ofSeconds(5));
+            }
+            out.printf("| %s | %,.0f | %,d | %,d | %s |%n", label, iops, fs.getxattrs.get(), fs.writes.get(), status);
+        } finally {
+            Target.deleteTree(base);
+        }
+    }
+}
