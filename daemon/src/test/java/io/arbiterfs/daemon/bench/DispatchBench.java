@@ -1,0 +1,185 @@
+package io.arbiterfs.daemon.bench;
+
+import io.arbiterfs.daemon.cli.Daemon;
+import io.arbiterfs.daemon.coherence.PathPolicy;
+import io.arbiterfs.daemon.fs.FuseFileSystem;
+import io.arbiterfs.daemon.fs.Payload;
+import io.arbiterfs.daemon.fs.Request;
+import io.arbiterfs.daemon.kernel.InHeader;
+import io.arbiterfs.daemon.kernel.InitIn;
+import io.arbiterfs.daemon.kernel.Opcode;
+import io.arbiterfs.daemon.kernel.OutHeader;
+import io.arbiterfs.daemon.kernel.ReadIn;
+import io.arbiterfs.daemon.kernel.WriteIn;
+import io.arbiterfs.daemon.mount.MountOptions;
+import io.arbiterfs.daemon.protocol.Exchange;
+import io.arbiterfs.daemon.protocol.OpTable;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * The daemon's request path without /dev/fuse: a READ or WRITE request already in a worker's
+ * {@link Exchange} is decoded, dispatched through {@link OpTable} and its reply encoded — what a
+ * worker does between its read(2) and writev(2) on /dev/fuse.
+ *
+ * <ul>
+ *   <li>{@code fs=noop}: a file system that answers at once (decode + dispatch + encode only);
+ *   <li>{@code fs=arbitrated}: the real {@code ArbitratedFs} (as {@code ./arbiterfs mount} builds it)
+ *       over a file in {@code /dev/shm}, opened O_DIRECT through LOOKUP + OPEN requests, so each
+ *       WRITE takes the IO-mode grant and the inode's shared write lock and makes the real pwrite(2).
+ * </ul>
+ * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the garbage per request (goal: 0 B/op).
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class DispatchBench {
+    @Param({"noop", "arbitrated"})
+    public String fs;
+
+    @Param({"4096", "131072"})
+    public int size;
+
+    private static final long ROOT = 1;
+    private static final int O_RDWR = 02;
+    private static final int O_DIRECT = 040000;
+
+    private OpTable table;
+    private Exchange x;
+    private FuseFileSystem fileSystem;
+    private Path dir;
+    private int readLength;
+    private int writeLength;
+    private byte[] readRequest;
+    private byte[] writeRequest;
+    private long unique = 100;
+
+    /** Answers READ and WRITE at once, touching no data. */
+    static final class NoopFs implements FuseFileSystem {
+        @Override
+        public int read(Request req, long node, ReadIn in, Payload out) {
+            return Math.min(in.size(), out.capacity());
+        }
+
+        @Override
+        public int write(Request req, long node, WriteIn in, long data) {
+            return in.size();
+        }
+    }
+
+    private static final OpTable.Control CONTROL = new OpTable.Control() {
+        @Override
+        public int init(Exchange x, InitIn in) {
+            return -38;
+        }
+
+        @Override
+        public int interrupt(long unique) {
+            return 0;
+        }
+
+        @Override
+        public void destroy() {}
+    };
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        x = new Exchange(1 << 20);
+        long node = 2;
+        long fh = 1;
+        if (fs.equals("noop")) {
+            fileSystem = new NoopFs();
+            table = new OpTable(fileSystem, CONTROL);
+        } else {
+            dir = Files.createTempDirectory(Path.of("/dev/shm"), "dispatch-bench-");
+            Files.write(dir.resolve("bench.dat"), new byte[16 << 20]);
+            fileSystem = Daemon.fileSystem(dir, MountOptions.parse(List.of()), PathPolicy.empty());
+            table = new OpTable(fileSystem, CONTROL);
+            // LOOKUP "bench.dat" in the root, then OPEN it O_DIRECT (a parallel-direct open)
+            ByteBuffer in = x.requestBuffer();
+            byte[] name = "bench.dat\0".getBytes(StandardCharsets.UTF_8);
+            in.put(InHeader.SIZE, name);
+            check(table.dispatch(x, header(in, InHeader.SIZE + name.length, Opcode.LOOKUP, ROOT)), "LOOKUP");
+            node = reply().getLong(OutHeader.SIZE); // entry_out.nodeid
+            in.putInt(InHeader.SIZE, O_RDWR | O_DIRECT).putInt(InHeader.SIZE + 4, 0);
+            check(table.dispatch(x, header(in, InHeader.SIZE + 8, Opcode.OPEN, node)), "OPEN");
+            fh = reply().getLong(OutHeader.SIZE); // open_out.fh
+        }
+        ByteBuffer in = x.requestBuffer();
+        // READ: fuse_read_in {fh, offset, size, read_flags, lock_owner, flags, padding}
+        in.putLong(InHeader.SIZE, fh).putLong(InHeader.SIZE + 8, 0).putInt(InHeader.SIZE + 16, size)
+                .putInt(InHeader.SIZE + 20, 0).putLong(InHeader.SIZE + 24, 0).putInt(InHeader.SIZE + 32, O_RDWR | O_DIRECT)
+                .putInt(InHeader.SIZE + 36, 0);
+        readLength = header(in, InHeader.SIZE + ReadIn.SIZE, Opcode.READ, node);
+        readRequest = snapshot(in, readLength);
+        // WRITE: fuse_write_in {fh, offset, size, write_flags, lock_owner, flags, padding} + payload
+        writeLength = header(in, InHeader.SIZE + WriteIn.SIZE + size, Opcode.WRITE, node);
+        for (int i = 0; i < size; i++) {
+            in.put(InHeader.SIZE + WriteIn.SIZE + i, (byte) i);
+        }
+        writeRequest = snapshot(in, InHeader.SIZE + WriteIn.SIZE);
+    }
+
+    /** The reply buffer is only exposed by address: read it through a jnr pointer. */
+    private jnr.ffi.Pointer reply() {
+        return jnr.ffi.Runtime.getSystemRuntime().getMemoryManager().newPointer(x.replyAddress());
+    }
+
+    private void check(int replyLength, String what) {
+        int error = reply().getInt(4);
+        if (replyLength <= 0 || error != 0) {
+            throw new IllegalStateException(what + " failed: error " + error);
+        }
+    }
+
+    private int header(ByteBuffer in, int length, int opcode, long node) {
+        in.putInt(0, length).putInt(4, opcode).putLong(8, unique++).putLong(16, node)
+                .putInt(24, 0).putInt(28, 0).putInt(32, 4242).putInt(36, 0);
+        return length;
+    }
+
+    private static byte[] snapshot(ByteBuffer in, int length) {
+        byte[] b = new byte[length];
+        in.get(0, b);
+        return b;
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        if (dir != null) {
+            try (var s = Files.walk(dir)) {
+                for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
+    /** Decode + dispatch + encode of a READ of {@code size} bytes at offset 0. */
+    @Benchmark
+    public int read() {
+        x.requestBuffer().put(0, readRequest); // the worker's read(2) from /dev/fuse, header and struct only
+        return table.dispatch(x, readLength);
+    }
+
+    /** Decode + dispatch + encode of a WRITE of {@code size} bytes at offset 0 (payload already in place). */
+    @Benchmark
+    public int write() {
+        x.requestBuffer().put(0, writeRequest);
+        return table.dispatch(x, writeLength);
+    }
+}
