@@ -109,11 +109,11 @@ public final class Bench {
         }
         double cpu1 = pid.isPresent() ? ProcCpu.seconds(pid.getAsLong()) : Double.NaN;
         String errText = Files.exists(err) ? Files.readString(err).strip() : "";
-        FioResult r;
-        if (fio.exitValue() != 0 || !Files.exists(json)) {
+        FioResult r = Files.exists(json) && Files.size(json) > 0
+                ? FioResult.parse(Files.readString(json, StandardCharsets.UTF_8), c.job.reportGroup())
+                : FioResult.failed("no fio report");
+        if (fio.exitValue() != 0 && r.ok()) {
             r = FioResult.failed("fio exit " + fio.exitValue() + (errText.isEmpty() ? "" : ": " + firstLine(errText)));
-        } else {
-            r = FioResult.parse(Files.readString(json, StandardCharsets.UTF_8), c.job.reportGroup());
         }
         c.runs.add(r);
         c.cpuSeconds.add(cpu1 - cpu0);

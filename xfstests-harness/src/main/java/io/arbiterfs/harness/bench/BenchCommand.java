@@ -69,6 +69,11 @@ public final class BenchCommand implements Callable<Integer> {
                 return 2;
             }
         }
+        if (capture("sh", "-c", "ldconfig -p | grep -F libfuse.so.2").isEmpty() && onPath("apt-get")) {
+            // the jnr-fuse baseline needs libfuse 2 (Debian: libfuse2); as with fio in the harness, install it
+            System.err.println("arbiterfs bench: installing libfuse2 for the jnr-fuse baseline");
+            capture("sh", "-c", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libfuse2 || (apt-get update -qq && apt-get install -y -qq libfuse2)");
+        }
         int rt = runtime != null ? runtime : smoke ? 1 : 4;
         int rep = repeats != null ? repeats : smoke ? 1 : 2;
         Path out = results != null ? results : defaultResults();

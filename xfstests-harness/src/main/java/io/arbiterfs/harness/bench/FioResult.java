@@ -34,7 +34,8 @@ public record FioResult(double iops, double bytesPerSecond, double p99Micros, lo
         long bytes = 0;
         for (JsonNode job : root.path("jobs")) {
             if (job.path("error").asInt(0) != 0) {
-                return failed("fio job " + job.path("jobname").asText() + " error " + job.path("error").asInt());
+                int e = job.path("error").asInt();
+                return failed("fio job " + job.path("jobname").asText() + ": errno " + e + (e == 19 ? " ENODEV (MAP_SHARED refused)" : ""));
             }
             for (String dir : new String[] {"read", "write"}) {
                 JsonNode d = job.path(dir);
