@@ -1,13 +1,13 @@
 package io.arbiterfs.locking;
 
 import io.arbiterfs.locking.TransitionTable.Row;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -40,28 +40,17 @@ final class InodeState {
     private static final long GATE = 1L << 33;
     private static final int RETIRED = -1;
 
-    private static final VarHandle WORD;
-    private static final VarHandle PINS;
-    private static final VarHandle PEAK;
-
-    static {
-        try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            WORD = l.findVarHandle(InodeState.class, "word", long.class);
-            PINS = l.findVarHandle(InodeState.class, "pins", int.class);
-            PEAK = l.findVarHandle(InodeState.class, "peakParallel", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     final long node;
     private final IoModeTable table;
 
-    private volatile long word;
+    /*
+     * Plain java.util.concurrent atomics rather than VarHandles: same cost here, and Lincheck's model checker handles
+     * them reliably (with VarHandle CAS on a long it occasionally reported a single-threaded exclusive write as hung).
+     */
+    private final AtomicLong word = new AtomicLong();
     /** Users keeping this entry in the table: counted opens, running/waiting calls. {@link #RETIRED} once removed. */
-    private volatile int pins;
-    private volatile int peakParallel;
+    private final AtomicInteger pins = new AtomicInteger(1); // the creator's pin
+    private final AtomicInteger peakParallel = new AtomicInteger();
 
     /**
      * The monitor for everything but the word. An intrinsic lock rather than a ReentrantLock: equally simple here, and
@@ -86,7 +75,6 @@ final class InodeState {
     InodeState(long node, IoModeTable table) {
         this.node = node;
         this.table = table;
-        this.pins = 1; // the creator's pin
     }
 
     // ---------------------------------------------------------------------------------------------- lifecycle (pins)
@@ -94,11 +82,11 @@ final class InodeState {
     /** Adds a user unless the entry is already retired (then the caller must make a fresh one). */
     boolean tryPin() {
         for (;;) {
-            int p = pins;
+            int p = pins.get();
             if (p == RETIRED) {
                 return false;
             }
-            if (PINS.compareAndSet(this, p, p + 1)) {
+            if (pins.compareAndSet(p, p + 1)) {
                 return true;
             }
         }
@@ -106,7 +94,7 @@ final class InodeState {
 
     /** Drops a user; the last one retires the entry and removes it from the table. */
     void unpin() {
-        if ((int) PINS.getAndAdd(this, -1) == 1 && PINS.compareAndSet(this, 0, RETIRED)) {
+        if (pins.getAndDecrement() == 1 && pins.compareAndSet(0, RETIRED)) {
             table.retire(this);
         }
     }
@@ -271,8 +259,8 @@ final class InodeState {
     /** Row S2 (row 6 inferred). Returns false if ignored: a passthrough inode has no page cache. */
     boolean notePageCacheWrite() {
         synchronized (lock) {
-            if (backingId != 0) {
-                return false;
+            if (backingId != 0 || cachedOpens + directOpens + passthroughOpens == 0) {
+                return false; // passthrough has no page cache; without opens (a write merely in flight) nothing to mark
             }
             if (!pageCacheSeen) {
                 IoMode before = modeLocked();
@@ -325,11 +313,11 @@ final class InodeState {
     /** Row 17 without the lock: only while GATE and EXCLUSIVE are both clear. */
     private boolean tryJoinSharedFast() {
         for (;;) {
-            long w = word;
+            long w = word.get();
             if ((w & (EXCLUSIVE | GATE)) != 0) {
                 return false;
             }
-            if (WORD.compareAndSet(this, w, w + 1)) {
+            if (word.compareAndSet(w, w + 1)) {
                 notePeak((int) (w & COUNT_MASK) + 1);
                 return true;
             }
@@ -345,8 +333,8 @@ final class InodeState {
                     return beginExclusive(byMode, deadlineNanos);
                 }
                 if (exclusiveQueue.isEmpty()) {
-                    long w = word;
-                    if ((w & EXCLUSIVE) == 0 && WORD.compareAndSet(this, w, w + 1)) {
+                    long w = word.get();
+                    if ((w & EXCLUSIVE) == 0 && word.compareAndSet(w, w + 1)) {
                         notePeak((int) (w & COUNT_MASK) + 1);
                         return new WriteGrant(this, WriteLockMode.SHARED, null, WriteGrant.Outcome.ACQUIRED);
                     }
@@ -376,8 +364,8 @@ final class InodeState {
             settle(); // closes the shared side: writer preference
             for (;;) {
                 if (exclusiveQueue.peekFirst() == ticket) {
-                    long w = word;
-                    if ((w & (EXCLUSIVE | COUNT_MASK)) == 0 && WORD.compareAndSet(this, w, w | EXCLUSIVE)) {
+                    long w = word.get();
+                    if ((w & (EXCLUSIVE | COUNT_MASK)) == 0 && word.compareAndSet(w, w | EXCLUSIVE)) {
                         exclusiveByReason[reason.ordinal()]++;
                         return new WriteGrant(this, WriteLockMode.EXCLUSIVE, reason, WriteGrant.Outcome.ACQUIRED);
                     }
@@ -395,9 +383,9 @@ final class InodeState {
 
     /** Row 19. */
     void leaveShared() {
-        long w = (long) WORD.getAndAdd(this, -1L) - 1;
+        long w = word.decrementAndGet();
         if ((w & COUNT_MASK) == COUNT_MASK) {
-            WORD.getAndAdd(this, 1L);
+            word.incrementAndGet();
             throw new IllegalStateException("node " + node + ": parallel write count below zero");
         }
         if ((w & COUNT_MASK) == 0 && (w & GATE) != 0) {
@@ -409,7 +397,7 @@ final class InodeState {
 
     void leaveExclusive() {
         synchronized (lock) {
-            WORD.getAndAdd(this, -EXCLUSIVE);
+            word.addAndGet(-EXCLUSIVE);
             settle();
         }
     }
@@ -422,7 +410,7 @@ final class InodeState {
 
     private void notePeak(int inFlight) {
         int peak;
-        while (inFlight > (peak = peakParallel) && !PEAK.compareAndSet(this, peak, inFlight)) {
+        while (inFlight > (peak = peakParallel.get()) && !peakParallel.compareAndSet(peak, inFlight)) {
             Thread.onSpinWait();
         }
     }
@@ -430,7 +418,7 @@ final class InodeState {
     // ------------------------------------------------------------------------------------------------- helpers
 
     int parallelInFlight() {
-        return (int) (word & COUNT_MASK);
+        return (int) (word.get() & COUNT_MASK);
     }
 
     /** Test probe, without the lock (racy): cached opens. */
@@ -440,7 +428,7 @@ final class InodeState {
 
     /** Test probe: whether an exclusive operation holds the inode. */
     boolean exclusiveHeld() {
-        return (word & EXCLUSIVE) != 0;
+        return (word.get() & EXCLUSIVE) != 0;
     }
 
     /** The mode, derived from the counts (lock held, or racy for status). */
@@ -463,9 +451,9 @@ final class InodeState {
     private void settle() {
         boolean closed = cachedOpens > 0 || pageCacheSeen || drainWaiters > 0 || !exclusiveQueue.isEmpty();
         for (;;) {
-            long w = word;
+            long w = word.get();
             long want = closed ? w | GATE : w & ~GATE;
-            if (w == want || WORD.compareAndSet(this, w, want)) {
+            if (w == want || word.compareAndSet(w, want)) {
                 break;
             }
         }
@@ -506,9 +494,9 @@ final class InodeState {
                     byReason.put(r, exclusiveByReason[r.ordinal()]);
                 }
             }
-            long w = word;
+            long w = word.get();
             return new InodeSnapshot(node, live, modeLocked(), cachedOpens, directOpens, passthroughOpens, backingId,
-                    pageCacheSeen, (int) (w & COUNT_MASK), peakParallel, (w & EXCLUSIVE) != 0,
+                    pageCacheSeen, (int) (w & COUNT_MASK), peakParallel.get(), (w & EXCLUSIVE) != 0,
                     exclusiveQueue.size(), drainWaiters, byReason, drainNanosTotal, drainsGivenUp, pushedOutBy,
                     log.toList());
         }

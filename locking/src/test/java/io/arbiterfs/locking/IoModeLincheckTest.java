@@ -223,7 +223,7 @@ public class IoModeLincheckTest {
                 .invocationsPerIteration(Integer.getInteger("lincheck.mc.invocations", 200))
                 .threads(3)
                 .actorsPerThread(3)
-                .minimizeFailedScenario(true);
+                .minimizeFailedScenario(Boolean.parseBoolean(System.getProperty("lincheck.minimize", "true")));
         underModelChecker = true;
         try {
             LinChecker.check(IoModeLincheckTest.class, o);
