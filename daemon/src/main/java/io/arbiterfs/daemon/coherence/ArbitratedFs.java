@@ -56,6 +56,7 @@ public class ArbitratedFs extends PassthroughFs {
     private static final Duration CACHED_OPEN_WAIT = Duration.ofSeconds(5);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
     private static final String PREFIX = "user.arbiterfs.";
+    private static final long INVALIDATE_WAIT_MILLIS = 2000;
 
     private final IoModeTable table = new IoModeTable();
     private final OpenPolicy policy;
@@ -63,6 +64,7 @@ public class ArbitratedFs extends PassthroughFs {
     private final WriteConcurrency writes = new WriteConcurrency();
     private final ThreadLocal<SizeProbe> sizeProbes = ThreadLocal.withInitial(SizeProbe::new);
     private volatile FuseConnection conn;
+    private volatile java.util.concurrent.Semaphore invalidationWaiters = new java.util.concurrent.Semaphore(0);
 
     public ArbitratedFs(Path source, Options options, OpenPolicy policy) throws IOException {
         super(source, options);
@@ -77,6 +79,8 @@ public class ArbitratedFs extends PassthroughFs {
     public void init(FuseConnection conn) {
         super.init(conn);
         this.conn = conn;
+        // leave at least two workers free for the READs and writeback an invalidation may wait on
+        this.invalidationWaiters = new java.util.concurrent.Semaphore(Math.max(0, (conn.workers() - 2) / 2));
     }
 
     // ---- opens ---------------------------------------------------------------------------
@@ -197,13 +201,49 @@ public class ArbitratedFs extends PassthroughFs {
         }
         boolean append = (in.flags() & Linux.O_APPEND) != 0;
         SizeProbe size = sizeProbes.get().of(fdOf(in.fh()));
+        int n;
+        boolean exclusive;
         try (WriteGrant g = table.beginWrite(node, new WriteIntent(rec.parallel(), append, in.offset(),
                 Integer.toUnsignedLong(in.size())), size, IoModeTable.deadlineIn(LOCK_WAIT))) {
             if (!g.acquired()) {
                 log.warn("WRITE on node {} gave up waiting for the inode lock ({})", node, g.outcome());
                 return -Errno.EINTR;
             }
-            return timedWrite(req, node, in, data);
+            n = timedWrite(req, node, in, data);
+            exclusive = !g.shared();
+        }
+        if (n > 0 && exclusive) {
+            dropStalePages(node, in.offset(), n); // after the lock is released: other writers go on
+        }
+        return n;
+    }
+
+    /**
+     * A direct write on an inode that page-cache readers also use: the kernel dropped the range's
+     * pages when it sent the WRITE, but with async direct IO a buffered reader can read the old data
+     * back in before the write lands (xfstests generic/451). Dropping the range again once the data
+     * is in the backing file, before the WRITE is answered, leaves no stale page behind. Only
+     * exclusive writes can meet page-cache users (a shared grant is never given beside them).
+     */
+    private void dropStalePages(long node, long offset, int length) {
+        FuseConnection c = conn;
+        if (c == null || table.snapshot(node).map(s -> s.cachedOpens() == 0).orElse(true)) {
+            return;
+        }
+        // Waiting ties up this worker until pages being read in are filled, which needs another
+        // worker to answer their READ: only some workers may wait at once; the rest invalidate
+        // without waiting (a smaller window, not a deadlock).
+        if (!invalidationWaiters.tryAcquire()) {
+            c.invalidateData(node, offset, length);
+            return;
+        }
+        try {
+            if (!c.invalidateDataAndWait(node, offset, length, INVALIDATE_WAIT_MILLIS)) {
+                log.warn("node {}: invalidating [{}, +{}) after a direct write took over {} ms", node, offset, length,
+                        INVALIDATE_WAIT_MILLIS);
+            }
+        } finally {
+            invalidationWaiters.release();
         }
     }
 

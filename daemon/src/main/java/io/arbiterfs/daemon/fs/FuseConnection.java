@@ -11,6 +11,11 @@ public interface FuseConnection {
     /** Largest WRITE payload the kernel will send. */
     int maxWrite();
 
+    /** Request threads serving the connection. */
+    default int workers() {
+        return 1;
+    }
+
     /** Whether a flag (a {@code FuseConst} 64-bit value) was granted. */
     default boolean has(long flag) {
         return (flags() & flag) != 0;
@@ -21,6 +26,17 @@ public interface FuseConnection {
      * end). Asynchronous: sent from a dedicated thread, never from the calling worker.
      */
     default void invalidateData(long node, long offset, long length) {}
+
+    /**
+     * As {@link #invalidateData}, but waits (at most {@code timeoutMillis}) until the kernel has
+     * dropped the range. Still sent from the notification thread; the caller only waits, so other
+     * workers stay free to serve the writeback the kernel may need first.
+     *
+     * @return false on timeout
+     */
+    default boolean invalidateDataAndWait(long node, long offset, long length, long timeoutMillis) {
+        return true;
+    }
 
     /** Registers {@code fd} as a passthrough backing file: the id (&gt; 0) or -errno. */
     default int openBacking(int fd) {

@@ -7,6 +7,7 @@ import io.arbiterfs.daemon.nativeio.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.daemon.nativeio.Native;
 import java.nio.ByteBuffer;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -23,7 +24,7 @@ final class Notifier implements Runnable {
     private static final LibC libc = Native.libc();
     private static final int LENGTH = OutHeader.SIZE + NotifyInvalInodeOut.SIZE;
 
-    private record Inval(long node, long offset, long length) {}
+    private record Inval(long node, long offset, long length, CountDownLatch done) {}
 
     private final int fd;
     private final LinkedBlockingQueue<Inval> queue = new LinkedBlockingQueue<>(65536);
@@ -39,8 +40,25 @@ final class Notifier implements Runnable {
 
     /** Queues an invalidation of [offset, offset+length) of {@code node}; length 0 means to the end. */
     void invalidate(long node, long offset, long length) {
-        if (!queue.offer(new Inval(node, offset, length))) {
+        if (!queue.offer(new Inval(node, offset, length, null))) {
             log.warn("notification queue full: dropping invalidation of node {}", node);
+        }
+    }
+
+    /**
+     * Invalidates and waits until the kernel has dropped the range (pages being read in are waited
+     * for, so data read before a write landed cannot survive it), at most {@code timeoutMillis}.
+     */
+    boolean invalidateAndWait(long node, long offset, long length, long timeoutMillis) {
+        CountDownLatch done = new CountDownLatch(1);
+        if (!queue.offer(new Inval(node, offset, length, done))) {
+            return false;
+        }
+        try {
+            return done.await(timeoutMillis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
@@ -62,14 +80,16 @@ final class Notifier implements Runnable {
             }
             header.len(LENGTH).error(FuseConst.NOTIFY_INVAL_INODE).unique(0);
             body.ino(i.node()).off(i.offset()).len(i.length());
-            if (libc.write(fd, address, LENGTH) < 0) {
-                int e = Native.errno();
-                if (e == Errno.ENODEV) {
-                    return;
-                }
-                if (e != Errno.ENOENT) { // ENOENT: the kernel has no such inode cached, nothing to drop
-                    log.warn("NOTIFY_INVAL_INODE for node {} failed: errno {}", i.node(), e);
-                }
+            long w = libc.write(fd, address, LENGTH);
+            int e = w < 0 ? Native.errno() : 0;
+            if (i.done() != null) {
+                i.done().countDown();
+            }
+            if (e == Errno.ENODEV) {
+                return;
+            }
+            if (w < 0 && e != Errno.ENOENT) { // ENOENT: the kernel has no such inode cached, nothing to drop
+                log.warn("NOTIFY_INVAL_INODE for node {} failed: errno {}", i.node(), e);
             }
         }
     }

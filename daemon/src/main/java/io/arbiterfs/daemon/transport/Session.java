@@ -74,6 +74,16 @@ public final class Session implements OpTable.Control {
         }
 
         @Override
+        public int workers() {
+            return options.workers();
+        }
+
+        @Override
+        public boolean invalidateDataAndWait(long node, long offset, long length, long timeoutMillis) {
+            return notifier.invalidateAndWait(node, offset, length, timeoutMillis);
+        }
+
+        @Override
         public int openBacking(int fd) {
             return BackingFiles.open(fds.get(0), fd);
         }
