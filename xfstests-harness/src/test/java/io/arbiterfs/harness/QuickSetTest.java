@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -34,8 +33,6 @@ import org.slf4j.LoggerFactory;
 class QuickSetTest {
     private static final Logger log = LoggerFactory.getLogger(QuickSetTest.class);
     private static final Path RESULTS = Path.of(System.getProperty("arbiterfs.harness.results", "target/harness-results"), "quick");
-
-    private static final String KNOWN_STALE_AIO = "arbiter/451";
 
     private DaemonProcess mount;
     private Runner runner;
@@ -61,12 +58,6 @@ class QuickSetTest {
     private void check(HarnessTest t) {
         TestResult r = runner.runOne(mount, t);
         log.info(Report.line(r));
-        if (KNOWN_STALE_AIO.equals(t.name()) && r.outcome().failed() && r.outcome().detail().contains("generation 0 data")
-                || KNOWN_STALE_AIO.equals(t.name()) && r.outcome().failed() && r.outcome().detail().contains("(stale data)")) {
-            // open issue, reported to the daemon owner: stale page cache after AIO O_DIRECT writes complete
-            // while buffered readers race (FUSE_ASYNC_DIO path). Shown as skipped with the evidence, not hidden.
-            Assumptions.abort("KNOWN BUG (stale page cache after AIO DIO, FUSE_ASYNC_DIO): " + Report.line(r));
-        }
         if (r.outcome().status() != Outcome.Status.PASS) {
             fail(Report.line(r));
         }
