@@ -25,7 +25,6 @@ import io.arbiterfs.locking.Caller;
 import io.arbiterfs.locking.ExclusiveReason;
 import io.arbiterfs.locking.IoModeTable;
 import io.arbiterfs.locking.OpenDecision;
-import io.arbiterfs.locking.PassthroughRelease;
 import io.arbiterfs.locking.WriteGrant;
 import io.arbiterfs.locking.WriteIntent;
 import java.io.IOException;
@@ -61,6 +60,7 @@ public class ArbitratedFs extends PassthroughFs {
     private final IoModeTable table = new IoModeTable();
     private final OpenPolicy policy;
     private final ConcurrentHashMap<Long, OpenRecord> opens = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Integer> backingIds = new ConcurrentHashMap<>();
     private final WriteConcurrency writes = new WriteConcurrency();
     private final ThreadLocal<SizeProbe> sizeProbes = ThreadLocal.withInitial(SizeProbe::new);
     private volatile FuseConnection conn;
@@ -106,9 +106,14 @@ public class ArbitratedFs extends PassthroughFs {
         Caller who = new Caller(req.pid(), ProcessNames.of(req.pid()));
         Mode wanted = policy.wanted(policy.needsPath() ? pathOf(node).orElse(null) : null, userFlags);
         OpenRecord rec = switch (wanted) {
-            case PASSTHROUGH -> passthroughOpen(node, inode, who);
+            case PASSTHROUGH -> passthroughOpen(node, inode, who, false, false);
             case CACHED -> cachedOpenOrDirect(node, who);
-            case DIRECT, PARALLEL -> directOpen(node, who, wanted == Mode.PARALLEL);
+            // on a passthrough mount direct opens are passthrough opens too (with DIRECT_IO beside):
+            // the kernel keeps an inode's backing file while any such open or parallel write lives,
+            // and refuses every open without FOPEN_PASSTHROUGH meanwhile
+            case DIRECT, PARALLEL -> policy.passthrough()
+                    ? passthroughOpen(node, inode, who, true, wanted == Mode.PARALLEL)
+                    : directOpen(node, who, wanted == Mode.PARALLEL);
         };
         int flags = (rec.direct() ? FuseConst.FOPEN_DIRECT_IO : 0)
                 | (rec.parallel() ? FuseConst.FOPEN_PARALLEL_DIRECT_WRITES : 0)
@@ -118,21 +123,58 @@ public class ArbitratedFs extends PassthroughFs {
         return 0;
     }
 
-    private OpenRecord passthroughOpen(long node, Inode inode, Caller who) {
-        FuseConnection c = conn;
-        int id = c == null || !c.has(FuseConst.PASSTHROUGH) ? -Errno.ENOSYS : c.openBacking(inode.fd());
+    private OpenRecord passthroughOpen(long node, Inode inode, Caller who, boolean direct, boolean parallel) {
+        int id = backingFor(node, inode);
         if (id <= 0) {
-            log.debug("no backing file for node {} (errno {}): cached open instead", node, -id);
-            return cachedOpenOrDirect(node, who);
+            log.debug("no backing file for node {} (errno {}): not a passthrough open", node, -id);
+            return direct ? directOpen(node, who, parallel) : cachedOpenOrDirect(node, who);
         }
         OpenDecision d = table.passthroughOpen(node, id, who);
-        if (!d.passthrough() || d.backingId() != id) {
-            c.closeBacking(id); // another open's id is in use, or none may be
-        }
         if (d.passthrough()) {
-            return new OpenRecord(node, Kind.PASSTHROUGH, false, false, d.backingId());
+            return new OpenRecord(node, Kind.PASSTHROUGH, parallel, direct, d.backingId());
         }
-        return cachedOpenOrDirect(node, who);
+        // page-cache users (row 11): this open joins them instead
+        return direct ? directOpen(node, who, parallel) : cachedOpenOrDirect(node, who);
+    }
+
+    /**
+     * The inode's one backing id, registered on first use and kept until the kernel forgets the
+     * inode. Not closed at the last release: the kernel may keep the inode's backing file a little
+     * longer (until parallel writes in flight end), and an open answered with a *new* id meanwhile
+     * would fail with EIO (contract §2.4 row 10); reusing the id is always accepted.
+     */
+    private int backingFor(long node, Inode inode) {
+        FuseConnection c = conn;
+        if (c == null || !c.has(FuseConst.PASSTHROUGH)) {
+            return -Errno.ENOSYS;
+        }
+        Integer id = backingIds.computeIfAbsent(node, n -> {
+            int registered = c.openBacking(inode.fd());
+            return registered > 0 ? registered : null;
+        });
+        return id != null ? id : -Errno.EPERM;
+    }
+
+    @Override
+    public void forget(long node, long nlookup) {
+        super.forget(node, nlookup);
+        if (inode(node).isEmpty()) {
+            Integer id = backingIds.remove(node);
+            FuseConnection c = conn;
+            if (id != null && c != null) {
+                c.closeBacking(id);
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        FuseConnection c = conn;
+        if (c != null) {
+            backingIds.values().forEach(c::closeBacking);
+        }
+        backingIds.clear();
+        super.destroy();
     }
 
     /**
@@ -175,12 +217,7 @@ public class ArbitratedFs extends PassthroughFs {
             switch (rec.kind()) {
                 case CACHED -> table.cachedRelease(rec.node(), who);
                 case DIRECT -> table.directRelease(rec.node(), who);
-                case PASSTHROUGH -> {
-                    PassthroughRelease r = table.passthroughRelease(rec.node(), who);
-                    if (r.closeBackingId() && conn != null) {
-                        conn.closeBacking(r.backingId());
-                    }
-                }
+                case PASSTHROUGH -> table.passthroughRelease(rec.node(), who); // the id lives until FORGET
             }
         }
         return rc;

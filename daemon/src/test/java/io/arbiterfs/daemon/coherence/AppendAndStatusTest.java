@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
+import io.arbiterfs.daemon.testing.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,15 +35,15 @@ class AppendAndStatusTest {
             for (int t = 0; t < THREADS; t++) {
                 int id = t;
                 threads.add(new Thread(() -> {
-                    int fd = Posix.openOk(f, Linux.O_WRONLY | Linux.O_APPEND | Linux.O_DIRECT);
-                    ByteBuffer rec = Posix.aligned(Posix.PAGE);
+                    int fd = Syscalls.openOk(f, Linux.O_WRONLY | Linux.O_APPEND | Linux.O_DIRECT);
+                    ByteBuffer rec = Syscalls.aligned(Syscalls.PAGE);
                     try {
                         for (int i = 0; i < RECORDS; i++) {
-                            for (int j = 0; j < Posix.PAGE; j += 8) {
+                            for (int j = 0; j < Syscalls.PAGE; j += 8) {
                                 rec.putInt(j, id).putInt(j + 4, i);
                             }
-                            long n = Posix.libc.write(fd, Native.address(rec), Posix.PAGE);
-                            if (n != Posix.PAGE) {
+                            long n = Syscalls.libc.write(fd, Native.address(rec), Syscalls.PAGE);
+                            if (n != Syscalls.PAGE) {
                                 throw new AssertionError("append " + id + "/" + i + " wrote " + n + " errno " + Native.errno());
                             }
                         }
@@ -51,7 +52,7 @@ class AppendAndStatusTest {
                             failures.add(e);
                         }
                     } finally {
-                        Posix.close(fd);
+                        Syscalls.close(fd);
                     }
                 }));
             }
@@ -61,21 +62,21 @@ class AppendAndStatusTest {
             }
             assertTrue(failures.isEmpty(), failures.toString());
             Path backing = m.source.resolve("log");
-            assertEquals((long) THREADS * RECORDS * Posix.PAGE, Files.size(backing));
+            assertEquals((long) THREADS * RECORDS * Syscalls.PAGE, Files.size(backing));
             BitSet[] seen = new BitSet[THREADS];
             for (int t = 0; t < THREADS; t++) {
                 seen[t] = new BitSet(RECORDS);
             }
             try (FileChannel ch = FileChannel.open(backing)) {
-                ByteBuffer rec = ByteBuffer.allocate(Posix.PAGE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-                for (long off = 0; off < ch.size(); off += Posix.PAGE) {
+                ByteBuffer rec = ByteBuffer.allocate(Syscalls.PAGE).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (long off = 0; off < ch.size(); off += Syscalls.PAGE) {
                     rec.clear();
                     while (rec.hasRemaining()) {
                         ch.read(rec, off + rec.position());
                     }
                     int id = rec.getInt(0);
                     int seq = rec.getInt(4);
-                    for (int j = 0; j < Posix.PAGE; j += 8) {
+                    for (int j = 0; j < Syscalls.PAGE; j += 8) {
                         assertEquals(id, rec.getInt(j), "torn record at " + off);
                         assertEquals(seq, rec.getInt(j + 4), "torn record at " + off);
                     }
@@ -97,7 +98,7 @@ class AppendAndStatusTest {
             try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
                 raf.setLength(1 << 20);
             }
-            int directFd = Posix.openOk(f, Linux.O_RDWR | Linux.O_DIRECT); // the "database"
+            int directFd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT); // the "database"
             Process scanner = new ProcessBuilder("sh", "-c", "exec 3<\"$0\"; sleep 3", f.toString()).start();
             try {
                 long pid = scanner.pid();
@@ -123,7 +124,7 @@ class AppendAndStatusTest {
             } finally {
                 scanner.destroy();
                 scanner.waitFor();
-                Posix.close(directFd);
+                Syscalls.close(directFd);
             }
         }
     }

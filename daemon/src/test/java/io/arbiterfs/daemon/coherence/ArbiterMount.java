@@ -5,11 +5,8 @@ import io.arbiterfs.daemon.mount.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
 import io.arbiterfs.daemon.mount.MountTable;
 import io.arbiterfs.daemon.mount.Mounter;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.NativeString;
+import io.arbiterfs.daemon.testing.Syscalls;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,19 +39,7 @@ final class ArbiterMount implements AutoCloseable {
 
     /** A status xattr of {@code p} as the daemon renders it. */
     static String xattr(Path p, String name) {
-        ByteBuffer buf = Native.buffer(64 * 1024);
-        NativeString path = NativeString.of(p.toString());
-        NativeString attr = NativeString.of(name);
-        long n = Native.libc().getxattr(path.address(), attr.address(), Native.address(buf), buf.capacity());
-        int e = Native.errno();
-        java.lang.ref.Reference.reachabilityFence(path);
-        java.lang.ref.Reference.reachabilityFence(attr);
-        if (n < 0) {
-            throw new AssertionError("getxattr " + name + " on " + p + ": errno " + e);
-        }
-        byte[] b = new byte[(int) n];
-        buf.get(0, b);
-        return new String(b, StandardCharsets.UTF_8);
+        return Syscalls.xattr(p, name);
     }
 
     /** The most WRITEs the daemon ran at once since the last {@link #resetWritePeak()}. */
@@ -67,14 +52,9 @@ final class ArbiterMount implements AutoCloseable {
     }
 
     void resetWritePeak() {
-        ByteBuffer one = Native.buffer(1).put(0, (byte) '1');
-        NativeString path = NativeString.of(mnt.toString());
-        NativeString attr = NativeString.of(ArbitratedFs.RESET_XATTR);
-        int rc = Native.libc().setxattr(path.address(), attr.address(), Native.address(one), 1, 0);
-        java.lang.ref.Reference.reachabilityFence(path);
-        java.lang.ref.Reference.reachabilityFence(attr);
+        int rc = Syscalls.setxattr(mnt, ArbitratedFs.RESET_XATTR);
         if (rc != 0) {
-            throw new AssertionError("reset_peak: errno " + Native.errno());
+            throw new AssertionError("reset_peak: errno " + -rc);
         }
     }
 

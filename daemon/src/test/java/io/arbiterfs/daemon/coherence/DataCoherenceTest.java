@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
+import io.arbiterfs.daemon.testing.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
 /** Every pair of access paths sees the other's data: mmap, buffered and direct IO on one file. */
 class DataCoherenceTest {
     private static ArbiterMount m;
-    private static final int LEN = 8 * Posix.PAGE;
+    private static final int LEN = 8 * Syscalls.PAGE;
 
     @BeforeAll
     static void mount() throws Exception {
@@ -39,19 +40,19 @@ class DataCoherenceTest {
     }
 
     private static byte[] directRead(Path f, int offset, int length) {
-        int fd = Posix.openOk(f, Linux.O_RDONLY | Linux.O_DIRECT);
-        ByteBuffer buf = Posix.aligned(length);
-        Posix.preadFully(fd, buf, length, offset);
-        Posix.close(fd);
+        int fd = Syscalls.openOk(f, Linux.O_RDONLY | Linux.O_DIRECT);
+        ByteBuffer buf = Syscalls.aligned(length);
+        Syscalls.preadFully(fd, buf, length, offset);
+        Syscalls.close(fd);
         byte[] out = new byte[length];
         buf.get(0, out);
         return out;
     }
 
     private static void directWrite(Path f, int offset, int length, byte fill) {
-        int fd = Posix.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
-        Posix.pwriteFully(fd, Posix.filled(length, fill), length, offset);
-        Posix.close(fd);
+        int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
+        Syscalls.pwriteFully(fd, Syscalls.filled(length, fill), length, offset);
+        Syscalls.close(fd);
     }
 
     private static byte[] filled(int n, byte b) {
@@ -63,58 +64,58 @@ class DataCoherenceTest {
     @Test
     void mmapStoreThenMsyncIsSeenByDirectRead() throws Exception {
         Path f = fileOf("mmap-then-direct", (byte) 'a');
-        int fd = Posix.openOk(f, Linux.O_RDWR);
-        long addr = Posix.mapShared(fd, LEN);
+        int fd = Syscalls.openOk(f, Linux.O_RDWR);
+        long addr = Syscalls.mapShared(fd, LEN);
         assertTrue(addr > 0, "mmap errno " + -addr);
         Pointer p = Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), addr);
-        for (int i = 0; i < Posix.PAGE; i++) {
-            p.putByte(Posix.PAGE + i, (byte) 'M');
+        for (int i = 0; i < Syscalls.PAGE; i++) {
+            p.putByte(Syscalls.PAGE + i, (byte) 'M');
         }
-        assertEquals(0, Posix.libc.msync(addr, LEN, Linux.MS_SYNC));
-        assertArrayEquals(filled(Posix.PAGE, (byte) 'M'), directRead(f, Posix.PAGE, Posix.PAGE));
-        Posix.libc.munmap(addr, LEN);
-        Posix.close(fd);
+        assertEquals(0, Syscalls.libc.msync(addr, LEN, Linux.MS_SYNC));
+        assertArrayEquals(filled(Syscalls.PAGE, (byte) 'M'), directRead(f, Syscalls.PAGE, Syscalls.PAGE));
+        Syscalls.libc.munmap(addr, LEN);
+        Syscalls.close(fd);
     }
 
     @Test
     void directWriteIsSeenThroughAnExistingMapping() throws Exception {
         Path f = fileOf("direct-then-mmap", (byte) 'b');
-        int fd = Posix.openOk(f, Linux.O_RDWR);
-        long addr = Posix.mapShared(fd, LEN);
+        int fd = Syscalls.openOk(f, Linux.O_RDWR);
+        long addr = Syscalls.mapShared(fd, LEN);
         assertTrue(addr > 0, "mmap errno " + -addr);
         Pointer p = Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), addr);
-        assertEquals((byte) 'b', p.getByte(2 * Posix.PAGE)); // fault the page in first
-        directWrite(f, 2 * Posix.PAGE, Posix.PAGE, (byte) 'D');
-        for (int i = 0; i < Posix.PAGE; i += 512) {
-            assertEquals((byte) 'D', p.getByte(2 * Posix.PAGE + i), "mapping still shows stale data at " + i);
+        assertEquals((byte) 'b', p.getByte(2 * Syscalls.PAGE)); // fault the page in first
+        directWrite(f, 2 * Syscalls.PAGE, Syscalls.PAGE, (byte) 'D');
+        for (int i = 0; i < Syscalls.PAGE; i += 512) {
+            assertEquals((byte) 'D', p.getByte(2 * Syscalls.PAGE + i), "mapping still shows stale data at " + i);
         }
-        Posix.libc.munmap(addr, LEN);
-        Posix.close(fd);
+        Syscalls.libc.munmap(addr, LEN);
+        Syscalls.close(fd);
     }
 
     @Test
     void bufferedWriteIsSeenByDirectRead() throws Exception {
         Path f = fileOf("buffered-then-direct", (byte) 'c');
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-            raf.seek(3 * Posix.PAGE);
-            raf.write(filled(Posix.PAGE, (byte) 'B'));
+            raf.seek(3 * Syscalls.PAGE);
+            raf.write(filled(Syscalls.PAGE, (byte) 'B'));
         }
-        assertArrayEquals(filled(Posix.PAGE, (byte) 'B'), directRead(f, 3 * Posix.PAGE, Posix.PAGE));
+        assertArrayEquals(filled(Syscalls.PAGE, (byte) 'B'), directRead(f, 3 * Syscalls.PAGE, Syscalls.PAGE));
     }
 
     @Test
     void directWriteIsSeenByBufferedRead() throws Exception {
         Path f = fileOf("direct-then-buffered", (byte) 'd');
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "r")) {
-            byte[] before = new byte[Posix.PAGE];
-            raf.seek(4 * Posix.PAGE);
+            byte[] before = new byte[Syscalls.PAGE];
+            raf.seek(4 * Syscalls.PAGE);
             raf.readFully(before); // the page is now in the page cache
             assertEquals('d', before[0]);
-            directWrite(f, 4 * Posix.PAGE, Posix.PAGE, (byte) 'E');
-            byte[] after = new byte[Posix.PAGE];
-            raf.seek(4 * Posix.PAGE);
+            directWrite(f, 4 * Syscalls.PAGE, Syscalls.PAGE, (byte) 'E');
+            byte[] after = new byte[Syscalls.PAGE];
+            raf.seek(4 * Syscalls.PAGE);
             raf.readFully(after);
-            assertArrayEquals(filled(Posix.PAGE, (byte) 'E'), after, "buffered reader kept stale pages");
+            assertArrayEquals(filled(Syscalls.PAGE, (byte) 'E'), after, "buffered reader kept stale pages");
         }
         assertEquals(LEN, Files.size(m.source.resolve("direct-then-buffered")));
     }
@@ -122,15 +123,15 @@ class DataCoherenceTest {
     @Test
     void backingFileHoldsWhatEveryPathWrote() throws Exception {
         Path f = fileOf("all-paths", (byte) 'e');
-        directWrite(f, 0, Posix.PAGE, (byte) '1');
+        directWrite(f, 0, Syscalls.PAGE, (byte) '1');
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-            raf.seek(Posix.PAGE);
-            raf.write(filled(Posix.PAGE, (byte) '2'));
+            raf.seek(Syscalls.PAGE);
+            raf.write(filled(Syscalls.PAGE, (byte) '2'));
         }
         byte[] backing = Files.readAllBytes(m.source.resolve("all-paths"));
         assertEquals('1', backing[0]);
-        assertEquals('2', backing[Posix.PAGE]);
-        assertEquals('e', backing[2 * Posix.PAGE]);
+        assertEquals('2', backing[Syscalls.PAGE]);
+        assertEquals('e', backing[2 * Syscalls.PAGE]);
         Native.libc(); // keeps the native library loaded for the mapping tests above
     }
 }

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
+import io.arbiterfs.daemon.testing.Syscalls;
 import io.arbiterfs.daemon.nativeio.Linux;
 import io.arbiterfs.daemon.nativeio.Native;
 import java.nio.ByteBuffer;
@@ -21,20 +22,20 @@ final class DirectWriters implements AutoCloseable {
         for (int t = 0; t < threadCount; t++) {
             byte fill = (byte) ('a' + t);
             Thread th = new Thread(() -> {
-                int fd = Posix.openOk(file, Linux.O_RDWR | Linux.O_DIRECT);
-                ByteBuffer buf = Posix.filled(Posix.PAGE, fill);
-                long pages = fileSize / Posix.PAGE;
+                int fd = Syscalls.openOk(file, Linux.O_RDWR | Linux.O_DIRECT);
+                ByteBuffer buf = Syscalls.filled(Syscalls.PAGE, fill);
+                long pages = fileSize / Syscalls.PAGE;
                 try {
                     while (!stop.get()) {
-                        long off = ThreadLocalRandom.current().nextLong(pages) * Posix.PAGE;
-                        if (Posix.libc.pwrite(fd, Native.address(buf), Posix.PAGE, off) == Posix.PAGE) {
+                        long off = ThreadLocalRandom.current().nextLong(pages) * Syscalls.PAGE;
+                        if (Syscalls.libc.pwrite(fd, Native.address(buf), Syscalls.PAGE, off) == Syscalls.PAGE) {
                             writes.incrementAndGet();
                         } else {
                             errors.incrementAndGet();
                         }
                     }
                 } finally {
-                    Posix.close(fd);
+                    Syscalls.close(fd);
                 }
             }, "direct-writer-" + t);
             threads.add(th);

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
+import io.arbiterfs.daemon.testing.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -44,12 +45,12 @@ class OpenModeMixTest {
             case BUFFERED, BUFFERED_TOGGLED_ON -> Linux.O_RDWR;
             case DIRECT, DIRECT_TOGGLED_OFF -> Linux.O_RDWR | Linux.O_DIRECT;
         };
-        int fd = Posix.open(f, flags);
+        int fd = Syscalls.open(f, flags);
         assertTrue(fd >= 0, kind + " open failed with errno " + -fd);
         if (kind == Kind.DIRECT_TOGGLED_OFF) {
-            assertEquals(0, Posix.libc.fcntl(fd, Linux.F_SETFL, 0));
+            assertEquals(0, Syscalls.libc.fcntl(fd, Linux.F_SETFL, 0));
         } else if (kind == Kind.BUFFERED_TOGGLED_ON) {
-            assertEquals(0, Posix.libc.fcntl(fd, Linux.F_SETFL, Linux.O_DIRECT));
+            assertEquals(0, Syscalls.libc.fcntl(fd, Linux.F_SETFL, Linux.O_DIRECT));
         }
         return fd;
     }
@@ -60,7 +61,7 @@ class OpenModeMixTest {
         try (ArbiterMount m = new ArbiterMount(opts)) {
             Path f = m.file("mixed");
             try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
-                raf.setLength(16 * Posix.PAGE);
+                raf.setLength(16 * Syscalls.PAGE);
             }
             List<Integer> fds = new ArrayList<>();
             try {
@@ -68,20 +69,20 @@ class OpenModeMixTest {
                 for (Kind kind : order) {
                     int fd = open(f, kind);
                     fds.add(fd);
-                    ByteBuffer buf = Posix.filled(Posix.PAGE, (byte) ('A' + i));
-                    Posix.pwriteFully(fd, buf, Posix.PAGE, (long) i * Posix.PAGE);
+                    ByteBuffer buf = Syscalls.filled(Syscalls.PAGE, (byte) ('A' + i));
+                    Syscalls.pwriteFully(fd, buf, Syscalls.PAGE, (long) i * Syscalls.PAGE);
                     i++;
                 }
                 // every handle reads what every other wrote
                 for (int fd : fds) {
                     for (int j = 0; j < order.size(); j++) {
-                        ByteBuffer r = Posix.aligned(Posix.PAGE);
-                        Posix.preadFully(fd, r, Posix.PAGE, (long) j * Posix.PAGE);
+                        ByteBuffer r = Syscalls.aligned(Syscalls.PAGE);
+                        Syscalls.preadFully(fd, r, Syscalls.PAGE, (long) j * Syscalls.PAGE);
                         assertEquals((byte) ('A' + j), r.get(100), "handle " + fd + " page " + j);
                     }
                 }
             } finally {
-                fds.forEach(Posix::close);
+                fds.forEach(Syscalls::close);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
+import io.arbiterfs.daemon.testing.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -57,17 +58,17 @@ class ParallelWritesTest {
     void sharedMappingSerializesWritesUntilReleased() throws Exception {
         try (ArbiterMount m = new ArbiterMount()) {
             Path f = sizedFile(m);
-            int fd = Posix.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
-            long addr = Posix.mapShared(fd, Posix.PAGE);
+            int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
+            long addr = Syscalls.mapShared(fd, Syscalls.PAGE);
             assertTrue(addr > 0, "MAP_SHARED of a direct-IO file with allow_mmap: errno " + -addr);
             // dirty the page and write it back now, so no writeback WRITE overlaps the measurement
             jnr.ffi.Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), addr).putByte(0, (byte) 'M');
-            assertEquals(0, Posix.libc.msync(addr, Posix.PAGE, Linux.MS_SYNC));
+            assertEquals(0, Syscalls.libc.msync(addr, Syscalls.PAGE, Linux.MS_SYNC));
             assertEquals(1, peakWhileWriting(m, f, 1500), "T1: while mapped shared, direct writes are exclusive");
             String status = ArbiterMount.xattr(f, ArbitratedFs.IOMODE_XATTR);
             assertTrue(status.contains("\"mode\":\"CACHED\""), status);
-            Posix.libc.munmap(addr, Posix.PAGE);
-            Posix.close(fd);
+            Syscalls.libc.munmap(addr, Syscalls.PAGE);
+            Syscalls.close(fd);
             // the kernel releases the file asynchronously: caching mode ends when that RELEASE arrives
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
                     !ArbiterMount.xattr(f, ArbitratedFs.IOMODE_XATTR).contains("\"mode\":\"CACHED\""));
@@ -98,18 +99,18 @@ class ParallelWritesTest {
     void mmapOfDirectFileFollowsAllowMmap() throws Exception {
         try (ArbiterMount m = new ArbiterMount("noallow_mmap")) {
             Path f = sizedFile(m);
-            int fd = Posix.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
-            long addr = Posix.mapShared(fd, Posix.PAGE);
-            Posix.close(fd);
+            int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
+            long addr = Syscalls.mapShared(fd, Syscalls.PAGE);
+            Syscalls.close(fd);
             assertEquals(-19, addr, "MAP_SHARED of a direct-IO file without allow_mmap must fail with ENODEV");
         }
         try (ArbiterMount m = new ArbiterMount("allow_mmap")) {
             Path f = sizedFile(m);
-            int fd = Posix.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
-            long addr = Posix.mapShared(fd, Posix.PAGE);
+            int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
+            long addr = Syscalls.mapShared(fd, Syscalls.PAGE);
             assertTrue(addr > 0, "MAP_SHARED with allow_mmap: errno " + -addr);
-            Posix.libc.munmap(addr, Posix.PAGE);
-            Posix.close(fd);
+            Syscalls.libc.munmap(addr, Syscalls.PAGE);
+            Syscalls.close(fd);
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,7 +92,7 @@ class BackendFaultTest {
         assertStillServing(d);
         // RELEASE follows close(2) asynchronously: wait for the daemon to have seen every one
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            String status = Sys.xattr(fs.mnt(), ArbitratedFs.STATUS_XATTR);
+            String status = Syscalls.xattr(fs.mnt(), ArbitratedFs.STATUS_XATTR);
             assertTrue(status.contains("\"liveInodes\":0") && status.contains("\"writesInFlight\":0"),
                     "IO-mode state left after all files were closed: " + status);
             assertEquals(0, fs.passthrough().openFileCount(), "open handles left in the daemon");
@@ -100,39 +101,39 @@ class BackendFaultTest {
 
     /** Opens with O_DIRECT, writes 4 KiB pages in place (parallel, non-extending), fsyncs, closes. */
     private void directWriterRound(Path f) {
-        int fd = Sys.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
-        ByteBuffer page = Sys.filled(Sys.PAGE, (byte) 'd');
+        int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
+        ByteBuffer page = Syscalls.filled(Syscalls.PAGE, (byte) 'd');
         try {
             for (int i = 0; i < 32; i++) {
-                long off = ThreadLocalRandom.current().nextLong(256) * Sys.PAGE;
-                outcome("direct pwrite", Sys.pwrite(fd, page, Sys.PAGE, off), Sys.PAGE);
+                long off = ThreadLocalRandom.current().nextLong(256) * Syscalls.PAGE;
+                outcome("direct pwrite", Syscalls.pwrite(fd, page, Syscalls.PAGE, off), Syscalls.PAGE);
             }
-            outcome("fsync", Sys.fsync(fd), 0);
+            outcome("fsync", Syscalls.fsync(fd), 0);
         } finally {
-            Sys.libc.close(fd);
+            Syscalls.libc.close(fd);
         }
     }
 
     /** A page-cache open of the file the direct writers use: pushes the inode to CACHED and back. */
     private void bufferedRound(Path f) {
-        int fd = Sys.openOk(f, Linux.O_RDONLY);
-        ByteBuffer buf = Native.alignedBuffer(64 << 10, Sys.PAGE);
+        int fd = Syscalls.openOk(f, Linux.O_RDONLY);
+        ByteBuffer buf = Native.alignedBuffer(64 << 10, Syscalls.PAGE);
         try {
-            long r = Sys.pread(fd, buf, buf.capacity(), ThreadLocalRandom.current().nextLong(16) * buf.capacity());
+            long r = Syscalls.pread(fd, buf, buf.capacity(), ThreadLocalRandom.current().nextLong(16) * buf.capacity());
             if (r < 0) {
                 outcome("buffered pread", r, buf.capacity());
             }
         } finally {
-            Sys.libc.close(fd);
+            Syscalls.libc.close(fd);
         }
     }
 
     /** Stores into a MAP_SHARED mapping and msyncs it: writeback WRITEs (pid 0) meet the faults too. */
     private void mmapRound(Path f) {
-        int fd = Sys.openOk(f, Linux.O_RDWR);
-        int zero = Sys.openOk(Path.of("/dev/zero"), Linux.O_RDONLY);
+        int fd = Syscalls.openOk(f, Linux.O_RDWR);
+        int zero = Syscalls.openOk(Path.of("/dev/zero"), Linux.O_RDONLY);
         try {
-            jnr.ffi.Pointer p = Sys.libc.mmap(null, 64 << 10, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_SHARED, fd, 0);
+            jnr.ffi.Pointer p = Syscalls.libc.mmap(null, 64 << 10, Linux.PROT_READ | Linux.PROT_WRITE, Linux.MAP_SHARED, fd, 0);
             if (p == null || p.address() == Linux.MAP_FAILED) {
                 unexpected.add("mmap -> errno " + Native.errno());
                 return;
@@ -142,21 +143,21 @@ class BackendFaultTest {
                     // the kernel stores into the mapping (read(2) from /dev/zero): a page whose READ fails
                     // is EFAULT here instead of a SIGBUS in the JVM
                     long at = p.address() + ThreadLocalRandom.current().nextInt(64 << 10);
-                    long n = Sys.libc.read(zero, at, 1);
+                    long n = Syscalls.libc.read(zero, at, 1);
                     if (n < 0 && Native.errno() == 14 /* EFAULT */) {
                         injectedErrors.incrementAndGet();
                     } else {
                         outcome("store into the mapping", n, 1);
                     }
                 }
-                int rc = Sys.libc.msync(p.address(), 64 << 10, Linux.MS_SYNC);
+                int rc = Syscalls.libc.msync(p.address(), 64 << 10, Linux.MS_SYNC);
                 outcome("msync", rc == 0 ? 0 : -Native.errno(), 0);
             } finally {
-                Sys.libc.munmap(p.address(), 64 << 10);
+                Syscalls.libc.munmap(p.address(), 64 << 10);
             }
         } finally {
-            Sys.libc.close(zero);
-            Sys.libc.close(fd);
+            Syscalls.libc.close(zero);
+            Syscalls.libc.close(fd);
         }
     }
 
@@ -178,16 +179,16 @@ class BackendFaultTest {
         try (Stream<Path> s = Files.list(d)) {
             assertEquals(2, s.count());
         }
-        int fd = Sys.openOk(d.resolve("parallel"), Linux.O_RDWR | Linux.O_DIRECT);
+        int fd = Syscalls.openOk(d.resolve("parallel"), Linux.O_RDWR | Linux.O_DIRECT);
         try {
-            ByteBuffer page = Sys.filled(Sys.PAGE, (byte) 'z');
+            ByteBuffer page = Syscalls.filled(Syscalls.PAGE, (byte) 'z');
             boolean written = false;
             for (int i = 0; i < 100 && !written; i++) {
-                written = Sys.pwrite(fd, page, Sys.PAGE, 0) == Sys.PAGE;
+                written = Syscalls.pwrite(fd, page, Syscalls.PAGE, 0) == Syscalls.PAGE;
             }
             assertTrue(written, "no full write in 100 attempts at a 15% fault rate");
         } finally {
-            Sys.libc.close(fd);
+            Syscalls.libc.close(fd);
         }
     }
 
@@ -204,12 +205,12 @@ class BackendFaultTest {
         Files.write(fs.backing(f), model);
         Set<Integer> errnosSeen = ConcurrentHashMap.newKeySet();
         int shorts = 0;
-        int fd = Sys.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
+        int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
         try {
             for (int i = 0; i < 300; i++) {
                 byte fill = (byte) ('A' + i % 26);
                 int off = (i % 8) * 8192;
-                long n = Sys.pwrite(fd, Sys.filled(8192, fill), 8192, off);
+                long n = Syscalls.pwrite(fd, Syscalls.filled(8192, fill), 8192, off);
                 if (n < 0) {
                     assertTrue(INJECTED.contains((int) -n), "write " + i + " failed with errno " + -n);
                     errnosSeen.add((int) -n);
@@ -221,7 +222,7 @@ class BackendFaultTest {
                 assertArrayEquals(model, Files.readAllBytes(fs.backing(f)), "backing file after write " + i + " (" + n + ")");
             }
         } finally {
-            Sys.libc.close(fd);
+            Syscalls.libc.close(fd);
         }
         assertEquals(INJECTED, errnosSeen, "each configured errno reaches the client");
         assertTrue(shorts > 0, "no short write in 300");

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -90,7 +91,7 @@ class InterruptTest {
             assertArrayEquals(new byte[8192], Files.readAllBytes(fs.backing(f)), "the interrupted write never reached SOURCE");
             // the interrupted direct write held a write grant: it must be gone with the file closed
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                String status = Sys.xattr(fs.mnt(), ArbitratedFs.STATUS_XATTR);
+                String status = Syscalls.xattr(fs.mnt(), ArbitratedFs.STATUS_XATTR);
                 assertTrue(status.contains("\"liveInodes\":0") && status.contains("\"writesInFlight\":0"), status);
             });
         }

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -193,12 +194,12 @@ class ResourceBoundsTest {
             Path f = d.resolve("w" + w);
             Files.write(fs.backing(f), new byte[1 << 20]);
             writers.add(new Thread(() -> {
-                int fd = Sys.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
-                ByteBuffer b = Sys.filled(256 << 10, (byte) 1);
+                int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
+                ByteBuffer b = Syscalls.filled(256 << 10, (byte) 1);
                 for (int i = 0; i < 40; i++) {
-                    Sys.pwrite(fd, b, b.capacity(), (i % 4) * (256L << 10));
+                    Syscalls.pwrite(fd, b, b.capacity(), (i % 4) * (256L << 10));
                 }
-                Sys.libc.close(fd);
+                Syscalls.libc.close(fd);
             }));
         }
         writers.forEach(Thread::start);
@@ -211,7 +212,7 @@ class ResourceBoundsTest {
             t.join();
         }
         assertEquals(3, maxSeen, "request threads under load");
-        Matcher m = Pattern.compile("\"writePeak\":(\\d+)").matcher(Sys.xattr(fs.mnt(), ArbitratedFs.STATUS_XATTR));
+        Matcher m = Pattern.compile("\"writePeak\":(\\d+)").matcher(Syscalls.xattr(fs.mnt(), ArbitratedFs.STATUS_XATTR));
         assertTrue(m.find());
         int peak = Integer.parseInt(m.group(1));
         assertTrue(peak >= 2 && peak <= 3, "12 writers, 3 threads: at most 3 WRITEs at once, saw " + peak);
