@@ -26,7 +26,7 @@ echo "soak: $secs s on $mnt (log $log)"
 fio --output-format=json --output="$work/fio.json" --directory="$mnt" --time_based --runtime="$secs" \
     --group_reporting=0 --ioengine=psync \
     --name=parallel-direct --filename=shared.dat --size=64M --rw=randrw --bs=4k --direct=1 --numjobs=4 \
-    --name=verified-direct --size=32M --rw=randwrite --bs=16k --direct=1 --verify=crc32c --verify_backlog=64 --verify_fatal=1 --numjobs=2 \
+    --name=verified-direct --size=32M --rw=randwrite --bs=16k --direct=1 --verify=crc32c --verify_backlog=64 --verify_fatal=1 --verify_state_save=0 --numjobs=2 \
     --name=buffered --size=32M --rw=randrw --bs=64k --fsync=16 --numjobs=2 \
     --name=mmap --ioengine=mmap --size=16M --rw=randrw --bs=4k --numjobs=1 \
     >"$work/fio.out" 2>&1 &

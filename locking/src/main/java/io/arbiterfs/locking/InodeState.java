@@ -281,6 +281,12 @@ final class InodeState {
         }
     }
 
+    boolean hasCachedOpens() {
+        synchronized (lock) {
+            return cachedOpens > 0;
+        }
+    }
+
     // ------------------------------------------------------------------------------------------------- writes
 
     /** §3.2 for one direct WRITE. May throw whatever {@code serverSize} throws; then nothing is held. */

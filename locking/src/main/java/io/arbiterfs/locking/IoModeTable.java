@@ -195,6 +195,22 @@ public final class IoModeTable {
         }
     }
 
+    /**
+     * Whether {@code node} has counted cached opens now: page-cache readers the daemon must keep
+     * coherent with its direct writes. Cheap (no snapshot); false for an inode without users.
+     */
+    public boolean hasCachedOpens(long node) {
+        InodeState s = existing(node);
+        if (s == null) {
+            return false;
+        }
+        try {
+            return s.hasCachedOpens();
+        } finally {
+            s.unpin();
+        }
+    }
+
     /** The live state of {@code node}, or its final state if it recently lost its last user. */
     public Optional<InodeSnapshot> snapshot(long node) {
         InodeState s = existing(node);

@@ -47,7 +47,9 @@ class TransitionRowsTest {
 
     @Test
     void row1() {
+        assertFalse(t.hasCachedOpens(NODE));
         assertEquals(Outcome.GRANTED, t.cachedOpen(NODE, ALICE, soon()).outcome());
+        assertTrue(t.hasCachedOpens(NODE));
         InodeSnapshot s = snap(t);
         assertEquals(IoMode.CACHED, s.mode());
         assertEquals(1, s.cachedOpens());
@@ -146,7 +148,9 @@ class TransitionRowsTest {
         assertTrue(t.cachedRelease(NODE, BOB));
         assertEquals(IoMode.CACHED, snap(t).mode());
         assertEquals(Row.R7, lastRow(t));
+        assertTrue(t.hasCachedOpens(NODE));
         assertTrue(t.cachedRelease(NODE, ALICE));
+        assertFalse(t.hasCachedOpens(NODE));
         assertEquals(0, t.liveInodes());
         InodeSnapshot last = t.snapshot(NODE).orElseThrow();
         assertFalse(last.live());

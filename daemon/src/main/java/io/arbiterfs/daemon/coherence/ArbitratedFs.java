@@ -97,7 +97,7 @@ public class ArbitratedFs extends PassthroughFs {
         return rc < 0 ? rc : arbitrate(req, entry.nodeId(), in.flags(), open);
     }
 
-    /** Decides the reply flags of a fresh open and counts it; on failure the open is undone. */
+    /** Decides the reply flags of a fresh open and counts it in the IO-mode table; never fails the open. */
     private int arbitrate(Request req, long node, int userFlags, OpenOut out) {
         Inode inode = inode(node).orElse(null);
         if (inode == null || !inode.isRegular()) {
@@ -264,7 +264,7 @@ public class ArbitratedFs extends PassthroughFs {
      */
     private void dropStalePages(long node, long offset, int length) {
         FuseConnection c = conn;
-        if (c == null || table.snapshot(node).map(s -> s.cachedOpens() == 0).orElse(true)) {
+        if (c == null || !table.hasCachedOpens(node)) {
             return;
         }
         // Waiting ties up this worker until pages being read in are filled, which needs another

@@ -1,14 +1,13 @@
 package io.arbiterfs.daemon.fuzz;
 
+import io.arbiterfs.daemon.testing.NoSession;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.AppenderBase;
 import io.arbiterfs.daemon.kernel.InHeader;
-import io.arbiterfs.daemon.kernel.InitIn;
 import io.arbiterfs.daemon.kernel.Opcode;
 import io.arbiterfs.daemon.kernel.OutHeader;
-import io.arbiterfs.daemon.nativeio.Errno;
 import io.arbiterfs.daemon.protocol.Exchange;
 import io.arbiterfs.daemon.protocol.OpTable;
 import java.nio.ByteBuffer;
@@ -90,20 +89,7 @@ final class DispatchHarness {
     /** Runs one input; throws AssertionError on any violated invariant. */
     void run(byte[] data) {
         fs = new MemoryFs();
-        OpTable table = new OpTable(fs, new OpTable.Control() {
-            @Override
-            public int init(Exchange ex, InitIn initIn) {
-                return 0;
-            }
-
-            @Override
-            public int interrupt(long unique) {
-                return -Errno.EAGAIN;
-            }
-
-            @Override
-            public void destroy() {}
-        });
+        OpTable table = new OpTable(fs, new NoSession());
         ByteBuffer input = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         for (int r = 0; r < MAX_REQUESTS && input.remaining() >= 5; r++) {
             one(table, input, r + 1);

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.protocol;
 
+import io.arbiterfs.daemon.testing.NoSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,7 +10,6 @@ import io.arbiterfs.daemon.fs.Name;
 import io.arbiterfs.daemon.fs.Payload;
 import io.arbiterfs.daemon.fs.Request;
 import io.arbiterfs.daemon.kernel.EntryOut;
-import io.arbiterfs.daemon.kernel.InitIn;
 import io.arbiterfs.daemon.kernel.Opcode;
 import io.arbiterfs.daemon.kernel.WriteIn;
 import io.arbiterfs.daemon.nativeio.Errno;
@@ -62,20 +62,7 @@ class OpTableTest {
         }
     };
 
-    private final OpTable table = new OpTable(fs, new OpTable.Control() {
-        @Override
-        public int init(Exchange x, InitIn in) {
-            return 0;
-        }
-
-        @Override
-        public int interrupt(long unique) {
-            return -Errno.EAGAIN;
-        }
-
-        @Override
-        public void destroy() {}
-    });
+    private final OpTable table = new OpTable(fs, new NoSession());
     private final Exchange x = new Exchange(1 << 20);
 
     private ByteBuffer reply() {

@@ -1,9 +1,9 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.NoSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.kernel.InitIn;
 import io.arbiterfs.daemon.kernel.Opcode;
 import io.arbiterfs.daemon.nativeio.Errno;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
@@ -50,20 +50,7 @@ class LinkAsParentTest {
         Files.createSymbolicLink(src.resolve("root"), Path.of("/"));
         Files.createSymbolicLink(src.resolve("etc"), Path.of("/etc"));
         PassthroughFs fs = new PassthroughFs(src);
-        OpTable t = new OpTable(fs, new OpTable.Control() {
-            @Override
-            public int init(Exchange ex, InitIn i) {
-                return 0;
-            }
-
-            @Override
-            public int interrupt(long u) {
-                return -Errno.EAGAIN;
-            }
-
-            @Override
-            public void destroy() {}
-        });
+        OpTable t = new OpTable(fs, new NoSession());
         try {
             for (String link : new String[] {"root", "etc"}) {
                 assertEquals(0, send(t, Opcode.LOOKUP, 1, name(link)));

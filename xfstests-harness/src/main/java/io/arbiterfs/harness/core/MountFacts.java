@@ -17,17 +17,22 @@ public record MountFacts(Optional<MountOptions> options) {
         return new MountFacts(Optional.of(o));
     }
 
-    /** True when every open is a direct-IO open and MAP_SHARED is not negotiated: shared maps must fail. */
+    /**
+     * True when every open is a direct-IO open and MAP_SHARED is not negotiated: shared maps must
+     * fail. Not on a passthrough mount: its opens carry FOPEN_PASSTHROUGH, and the kernel maps the
+     * backing file.
+     */
     public boolean sharedMmapRefused() {
-        return options.map(o -> o.dio == MountOptions.DirectIo.ALWAYS && !o.allowMmap).orElse(false);
+        return options.map(o -> o.dio == MountOptions.DirectIo.ALWAYS && !o.allowMmap && !o.passthrough).orElse(false);
     }
 
     /**
      * True when MAP_SHARED of an O_DIRECT-opened file must fail: O_DIRECT opens get FOPEN_DIRECT_IO
-     * (dio=auto or always) and FUSE_DIRECT_IO_ALLOW_MMAP is not negotiated. 095's job9 does exactly that.
+     * (dio=auto or always) and FUSE_DIRECT_IO_ALLOW_MMAP is not negotiated, on a mount without passthrough.
+     * 095's job9 does exactly that.
      */
     public boolean directMmapRefused() {
-        return options.map(o -> o.dio != MountOptions.DirectIo.NEVER && !o.allowMmap).orElse(false);
+        return options.map(o -> o.dio != MountOptions.DirectIo.NEVER && !o.allowMmap && !o.passthrough).orElse(false);
     }
 
     public String describe() {

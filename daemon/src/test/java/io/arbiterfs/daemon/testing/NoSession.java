@@ -1,0 +1,25 @@
+package io.arbiterfs.daemon.testing;
+
+import io.arbiterfs.daemon.kernel.InitIn;
+import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.daemon.protocol.Exchange;
+import io.arbiterfs.daemon.protocol.OpTable;
+
+/**
+ * The session side of an {@link OpTable} driven directly by a test: INIT answers with an empty
+ * reply, no request is ever running (so INTERRUPT asks the kernel to retry), DESTROY does nothing.
+ */
+public final class NoSession implements OpTable.Control {
+    @Override
+    public int init(Exchange x, InitIn in) {
+        return 0;
+    }
+
+    @Override
+    public int interrupt(long unique) {
+        return -Errno.EAGAIN;
+    }
+
+    @Override
+    public void destroy() {}
+}
