@@ -291,7 +291,7 @@ final class InodeState {
 
     /** §3.2 for one direct WRITE. May throw whatever {@code serverSize} throws; then nothing is held. */
     WriteGrant beginWrite(WriteIntent intent, LongSupplier serverSize, long deadlineNanos) {
-        ExclusiveReason early = WriteLockDecision.beforeLocking(intent, serverSize.getAsLong());
+        ExclusiveReason early = WriteLockDecision.beforeLocking(intent, serverSize);
         if (early != null) {
             return beginExclusive(early, deadlineNanos);
         }

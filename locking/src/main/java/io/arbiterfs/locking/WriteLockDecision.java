@@ -32,7 +32,7 @@ public final class WriteLockDecision {
 
     /** The full decision for a write of {@code intent} on an inode of size {@code serverSize} in {@code mode}. */
     public static Decision decide(WriteIntent intent, long serverSize, IoMode mode) {
-        ExclusiveReason early = beforeLocking(intent, serverSize);
+        ExclusiveReason early = beforeLocking(intent, () -> serverSize);
         if (early != null) {
             return Decision.exclusive(early);
         }
@@ -40,15 +40,18 @@ public final class WriteLockDecision {
         return byMode == null ? Decision.shared() : Decision.exclusive(byMode);
     }
 
-    /** Rules 1–3, which need no lock; {@code null} if the write may try the shared side. */
-    static ExclusiveReason beforeLocking(WriteIntent intent, long serverSize) {
+    /**
+     * Rules 1–3, which need no lock; {@code null} if the write may try the shared side. The size is
+     * asked only when rules 1 and 2 leave the answer open: for the daemon it is a system call.
+     */
+    static ExclusiveReason beforeLocking(WriteIntent intent, java.util.function.LongSupplier serverSize) {
         if (!intent.parallelAllowed()) {
             return ExclusiveReason.NOT_PARALLEL;
         }
         if (intent.append()) {
             return ExclusiveReason.APPEND;
         }
-        if (intent.extendsPast(serverSize)) {
+        if (intent.extendsPast(serverSize.getAsLong())) {
             return ExclusiveReason.EXTENDING;
         }
         return null;

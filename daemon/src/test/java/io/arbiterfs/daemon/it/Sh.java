@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -63,17 +62,7 @@ final class Sh {
         return run("sh", "-c", script);
     }
 
-    static CompletableFuture<String> drain(InputStream in) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (in) {
-                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                f.complete("<unreadable: " + e.getMessage() + ">");
-            }
-        }, "sh-drain");
-        t.setDaemon(true);
-        t.start();
-        return f;
+    static CompletableFuture<String> drain(java.io.InputStream in) {
+        return io.arbiterfs.daemon.testing.Streams.drain(in);
     }
 }

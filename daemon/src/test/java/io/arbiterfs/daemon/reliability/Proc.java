@@ -2,7 +2,6 @@ package io.arbiterfs.daemon.reliability;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -84,18 +83,7 @@ final class Proc {
         return Integer.parseInt(run("id", "-g", USER).ok().out().strip());
     }
 
-    /** On a thread of its own: a full pipe must never block the command. */
     static CompletableFuture<String> drain(java.io.InputStream in) {
-        CompletableFuture<String> f = new CompletableFuture<>();
-        Thread t = new Thread(() -> {
-            try (in) {
-                f.complete(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            } catch (IOException e) {
-                f.complete("<unreadable: " + e.getMessage() + ">");
-            }
-        }, "proc-drain");
-        t.setDaemon(true);
-        t.start();
-        return f;
+        return io.arbiterfs.daemon.testing.Streams.drain(in);
     }
 }
