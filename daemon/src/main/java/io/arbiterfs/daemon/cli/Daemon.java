@@ -60,7 +60,7 @@ public final class Daemon {
     /** The file system a mount with these options serves. */
     public static ArbitratedFs fileSystem(Path backing, MountOptions o, PathPolicy policy) throws IOException {
         ArbitratedFs fs = new ArbitratedFs(backing, new PassthroughFs.Options(seconds(o.entryTimeout), seconds(o.attrTimeout)),
-                OpenPolicy.of(o, policy));
+                OpenPolicy.of(o, policy), o.watchSource);
         if (o.backendLatencyUs > 0) {
             // innermost: the "device" is slow; faults (if any) are decided before it is reached
             fs.interposeBackingIo(real -> new LatencyIo(real, o.backendLatencyUs));

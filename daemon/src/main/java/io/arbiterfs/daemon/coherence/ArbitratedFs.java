@@ -65,10 +65,17 @@ public class ArbitratedFs extends PassthroughFs {
     private final ThreadLocal<SizeProbe> sizeProbes = ThreadLocal.withInitial(SizeProbe::new);
     private volatile FuseConnection conn;
     private volatile java.util.concurrent.Semaphore invalidationWaiters = new java.util.concurrent.Semaphore(0);
+    private final boolean watchSource;
+    private volatile SourceWatcher watcher;
 
-    public ArbitratedFs(Path source, Options options, OpenPolicy policy) throws IOException {
+    /**
+     * @param watchSource whether changes other programs make in SOURCE are pushed to page-cache
+     *                    readers as they happen (see {@link SourceWatcher}) rather than at attribute expiry
+     */
+    public ArbitratedFs(Path source, Options options, OpenPolicy policy, boolean watchSource) throws IOException {
         super(source, options);
         this.policy = policy;
+        this.watchSource = watchSource;
     }
 
     public IoModeTable ioModes() {
@@ -81,6 +88,9 @@ public class ArbitratedFs extends PassthroughFs {
         this.conn = conn;
         // leave at least two workers free for the READs and writeback an invalidation may wait on
         this.invalidationWaiters = new java.util.concurrent.Semaphore(Math.max(0, (conn.workers() - 2) / 2));
+        if (watchSource) {
+            this.watcher = SourceWatcher.start(conn, "arbiterfs-source-watch").orElse(null);
+        }
     }
 
     // ---- opens ---------------------------------------------------------------------------
@@ -120,6 +130,10 @@ public class ArbitratedFs extends PassthroughFs {
                 | (rec.backingId() > 0 ? FuseConst.FOPEN_PASSTHROUGH : 0);
         out.openFlags(flags).backingId(rec.backingId());
         opens.put(out.fh(), rec);
+        SourceWatcher w = watcher;
+        if (w != null && rec.kind() == Kind.CACHED) {
+            w.watch(node, inode.fd());
+        }
         return 0;
     }
 
@@ -169,6 +183,11 @@ public class ArbitratedFs extends PassthroughFs {
 
     @Override
     public void destroy() {
+        SourceWatcher w = watcher;
+        if (w != null) {
+            w.close();
+            watcher = null;
+        }
         FuseConnection c = conn;
         if (c != null) {
             backingIds.values().forEach(c::closeBacking);
@@ -215,7 +234,13 @@ public class ArbitratedFs extends PassthroughFs {
         if (rec != null) {
             Caller who = Caller.pid(req.pid());
             switch (rec.kind()) {
-                case CACHED -> table.cachedRelease(rec.node(), who);
+                case CACHED -> {
+                    table.cachedRelease(rec.node(), who);
+                    SourceWatcher w = watcher;
+                    if (w != null) {
+                        inode(rec.node()).ifPresent(i -> w.unwatch(rec.node(), i.fd()));
+                    }
+                }
                 case DIRECT -> table.directRelease(rec.node(), who);
                 case PASSTHROUGH -> table.passthroughRelease(rec.node(), who); // the id lives until FORGET
             }
@@ -318,6 +343,12 @@ public class ArbitratedFs extends PassthroughFs {
         }
     }
 
+    /** Invalidations pushed for changes other programs made in SOURCE; -1 if SOURCE is not watched. */
+    public long sourceChangesPushed() {
+        SourceWatcher w = watcher;
+        return w == null ? -1 : w.pushed();
+    }
+
     // ---- status as xattrs --------------------------------------------------------------------
 
     @Override
@@ -329,8 +360,10 @@ public class ArbitratedFs extends PassthroughFs {
         String json = switch (n) {
             case IOMODE_XATTR -> StatusJson.inode(node, pathOf(node).orElse(null), table.snapshot(node).orElse(null));
             case IOMODE_XATTR + TEXT -> StatusText.inode(node, pathOf(node).orElse(null), table.snapshot(node).orElse(null));
-            case STATUS_XATTR -> StatusJson.mount(table.snapshots(), this::pathOf, writes.inFlight(), writes.peak());
-            case STATUS_XATTR + TEXT -> StatusText.mount(table.snapshots(), this::pathOf, writes.inFlight(), writes.peak());
+            case STATUS_XATTR -> StatusJson.mount(table.snapshots(), this::pathOf, writes.inFlight(), writes.peak(),
+                    sourceChangesPushed());
+            case STATUS_XATTR + TEXT -> StatusText.mount(table.snapshots(), this::pathOf, writes.inFlight(), writes.peak(),
+                    sourceChangesPushed());
             default -> null;
         };
         if (json == null) {

@@ -23,9 +23,11 @@ final class StatusJson {
         return b.toString();
     }
 
-    static String mount(List<InodeSnapshot> live, LongFunction<Optional<String>> pathOf, int writesInFlight, int writePeak) {
+    static String mount(List<InodeSnapshot> live, LongFunction<Optional<String>> pathOf, int writesInFlight, int writePeak,
+            long sourceChangesPushed) {
         StringBuilder b = new StringBuilder("{\"writesInFlight\":").append(writesInFlight)
                 .append(",\"writePeak\":").append(writePeak)
+                .append(",\"sourceChangesPushed\":").append(sourceChangesPushed)
                 .append(",\"liveInodes\":").append(live.size())
                 .append(",\"inodes\":[");
         int n = 0;

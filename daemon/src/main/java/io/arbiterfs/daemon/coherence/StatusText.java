@@ -17,10 +17,13 @@ final class StatusText {
 
     private StatusText() {}
 
-    static String mount(List<InodeSnapshot> live, LongFunction<Optional<String>> pathOf, int writesInFlight, int writePeak) {
+    static String mount(List<InodeSnapshot> live, LongFunction<Optional<String>> pathOf, int writesInFlight, int writePeak,
+            long sourceChangesPushed) {
         StringBuilder b = new StringBuilder();
         b.append(live.size()).append(" file(s) in use; WRITEs in the daemon now ").append(writesInFlight)
                 .append(", peak ").append(writePeak).append('\n');
+        b.append(sourceChangesPushed < 0 ? "changes by other programs in SOURCE: not watched (reach readers at attribute expiry)"
+                : "changes by other programs in SOURCE pushed to page-cache readers: " + sourceChangesPushed).append('\n');
         live.stream().limit(MAX_INODES).forEach(s -> inode(b, s.node(), pathOf.apply(s.node()).orElse(null), s));
         return b.toString();
     }

@@ -33,6 +33,8 @@ public final class MountOptions {
     public boolean allowMmap = true;
     /** FOPEN_PASSTHROUGH for page-cache opens (needs root: FUSE_DEV_IOC_BACKING_OPEN wants CAP_SYS_ADMIN). */
     public boolean passthrough;
+    /** Push changes other programs make in SOURCE to page-cache readers at once (fanotify). */
+    public boolean watchSource = true;
     /** A policy file of GLOB MODE lines pinning paths to direct, parallel, cached or passthrough. */
     public String policy;
     /** Mount through fusermount3 even as root (normally only for unprivileged users). */
@@ -99,6 +101,8 @@ public final class MountOptions {
             case "noallow_mmap" -> allowMmap = !flag(key, value);
             case "passthrough" -> passthrough = flag(key, value);
             case "nopassthrough" -> passthrough = !flag(key, value);
+            case "watch_source" -> watchSource = flag(key, value);
+            case "nowatch_source" -> watchSource = !flag(key, value);
             case "policy" -> policy = text(key, value);
             case "use_fusermount" -> useFusermount = flag(key, value);
             case "fault_rate" -> faultRate = intIn(key, value, 0, 1000);
@@ -188,6 +192,7 @@ public final class MountOptions {
         m.put(parallelDio ? "parallel_dio" : "noparallel_dio", null);
         m.put(allowMmap ? "allow_mmap" : "noallow_mmap", null);
         if (passthrough) m.put("passthrough", null);
+        if (!watchSource) m.put("nowatch_source", null);
         if (policy != null) m.put("policy", policy);
         if (useFusermount) m.put("use_fusermount", null);
         List<String> parts = new ArrayList<>();

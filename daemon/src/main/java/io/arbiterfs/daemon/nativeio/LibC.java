@@ -71,6 +71,13 @@ public interface LibC {
     int munmap(long addr, @size_t long length);
     int msync(long addr, @size_t long length, int flags);
 
+    // watching SOURCE for changes made by other programs (coherence/SourceWatcher)
+    int fanotify_init(int flags, int eventFileFlags);
+    int fanotify_mark(int fanotifyFd, int flags, long mask, int dirfd, long path);
+    int name_to_handle_at(int dirfd, long path, long handle, long mountId, int flags);
+    int poll(long fds, long nfds, int timeoutMillis);
+    int fstatfs(int fd, long statfsbuf);
+
     // mounting
     int mount(long source, long target, long fstype, long flags, long data);
     int umount2(long target, int flags);
