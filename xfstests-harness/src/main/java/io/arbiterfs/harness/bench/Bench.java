@@ -71,6 +71,7 @@ public final class Bench {
                     for (Cell c : mine) {
                         c.runs.add(FioResult.failed("target did not start: " + e.getMessage()));
                         c.cpuSeconds.add(Double.NaN);
+                        c.busyCores.add(Double.NaN);
                     }
                     continue;
                 }
@@ -98,6 +99,7 @@ public final class Bench {
         Files.writeString(jobFile, c.job.jobFile(m.dir().toString(), plan.runtimeSeconds));
         OptionalLong pid = m.pid();
         double cpu0 = pid.isPresent() ? ProcCpu.seconds(pid.getAsLong()) : Double.NaN;
+        SystemCpu machine0 = SystemCpu.now();
         Process fio = new ProcessBuilder("fio", "--output-format=json", "--output=" + json, jobFile.toString())
                 .redirectErrorStream(false).redirectOutput(ProcessBuilder.Redirect.DISCARD)
                 .redirectError(err.toFile()).start();
@@ -105,9 +107,11 @@ public final class Bench {
             fio.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             c.runs.add(FioResult.failed("fio did not finish within " + (plan.runtimeSeconds + 120) + " s"));
             c.cpuSeconds.add(Double.NaN);
+            c.busyCores.add(Double.NaN);
             return;
         }
         double cpu1 = pid.isPresent() ? ProcCpu.seconds(pid.getAsLong()) : Double.NaN;
+        c.busyCores.add(SystemCpu.now().busyCoresSince(machine0, CPUS));
         String errText = Files.exists(err) ? Files.readString(err).strip() : "";
         FioResult r = Files.exists(json) && Files.size(json) > 0
                 ? FioResult.parse(Files.readString(json, StandardCharsets.UTF_8), c.job.reportGroup())
@@ -154,6 +158,7 @@ public final class Bench {
     // ---- the plans ----
 
     public static final String HEADLINE_JOB = "randwrite-4k-psync";
+    static final int CPUS = Runtime.getRuntime().availableProcessors();
 
     /** The targets over the memory backing (tmpfs): the whole suite. */
     public static List<Target> memoryTargets() {

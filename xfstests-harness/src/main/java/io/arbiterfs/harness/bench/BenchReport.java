@@ -45,19 +45,20 @@ public final class BenchReport {
         header.forEach((k, v) -> s.append("- **").append(k).append("**: ").append(v).append('\n'));
         for (String backing : backings()) {
             s.append("\n### ").append(backing).append("\n\n");
-            s.append("| job | target | IOPS | MB/s | p99 µs | daemon CPU s/GiB | × native |\n|---|---|---:|---:|---:|---:|---:|\n");
+            s.append("| job | target | IOPS | MB/s | p99 µs | daemon CPU s/GiB | busy CPUs | CPU µs/IO | × native |\n"
+                    + "|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
             for (FioJob j : FioJob.suite()) {
                 for (Cell c : cells) {
                     if (!c.backing.equals(backing) || !c.job.name().equals(j.name())) {
                         continue;
                     }
                     if (!c.ok()) {
-                        s.append(String.format("| %s | %s | failed: %s | | | | |%n", j.name(), c.target.label(), c.error().replace("|", "/")));
+                        s.append(String.format("| %s | %s | failed: %s | | | | | | |%n", j.name(), c.target.label(), c.error().replace("|", "/")));
                         continue;
                     }
-                    s.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.1f | %,.0f | %s | %s |%n", j.name(), c.target.label(),
-                            c.iops(), c.megabytesPerSecond(), c.p99Micros(), num(c.cpuSecondsPerGiB(), "%.2f"),
-                            num(ratioToNative(c), "%.3f")));
+                    s.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.1f | %,.0f | %s | %s | %s | %s |%n", j.name(),
+                            c.target.label(), c.iops(), c.megabytesPerSecond(), c.p99Micros(), num(c.cpuSecondsPerGiB(), "%.2f"),
+                            num(c.busyCores(), "%.2f"), num(c.machineMicrosPerIo(), "%.1f"), num(ratioToNative(c), "%.3f")));
                 }
             }
         }
@@ -75,7 +76,31 @@ public final class BenchReport {
         check(s, "parallel ÷ serial, backend_latency_us=1000", ratio(mem, "parallel+1ms", "serial+1ms", j), 3.5, "×");
         check(s, "parallel IOPS", find(mem, "parallel", j).filter(Cell::ok).map(Cell::iops).orElse(Double.NaN), 90_000, "");
         s.append(String.format(Locale.ROOT, "| parallel ÷ native | %s | (reported) | |%n", num(ratio(mem, "parallel", "native", j), "%.3f")));
+        s.append(ceiling(mem, j));
         return s.toString();
+    }
+
+    /**
+     * What the machine allows: with a tmpfs backing every request is CPU work, so parallel IOPS
+     * cannot pass (CPUs ÷ CPU time per IO); divided by the serial IOPS that bounds the ratio no
+     * matter how the daemon schedules.
+     */
+    String ceiling(String backing, String job) {
+        Optional<Cell> p = find(backing, "parallel", job).filter(Cell::ok);
+        Optional<Cell> serial = find(backing, "serial", job).filter(Cell::ok);
+        Optional<Cell> jnr = find(backing, "jnr-fuse", job).filter(Cell::ok);
+        if (p.isEmpty() || serial.isEmpty() || Double.isNaN(p.get().machineMicrosPerIo())) {
+            return "";
+        }
+        double maxIops = Bench.CPUS * 1e6 / p.get().machineMicrosPerIo();
+        StringBuilder s = new StringBuilder(String.format(Locale.ROOT,
+                "%nCPU ceiling on this machine (%d CPUs): the parallel run costs %.1f µs of machine CPU per IO "
+                        + "(fio + kernel + daemon) with %.2f CPUs busy, so at most %,.0f IOPS with every CPU busy: "
+                        + "parallel ÷ serial ≤ %.2f×", Bench.CPUS, p.get().machineMicrosPerIo(), p.get().busyCores(), maxIops,
+                maxIops / serial.get().iops()));
+        jnr.ifPresent(c -> s.append(String.format(Locale.ROOT, ", parallel ÷ jnr-fuse ≤ %.2f×", maxIops / c.iops())));
+        return s.append(". The serial run already keeps ").append(num(serial.get().busyCores(), "%.2f"))
+                .append(" CPUs busy.\n").toString();
     }
 
     private static void check(StringBuilder s, String what, double v, double target, String unit) {
@@ -89,12 +114,14 @@ public final class BenchReport {
     }
 
     public String csv() {
-        StringBuilder s = new StringBuilder("backing,target,options,job,iops,mb_per_s,p99_us,daemon_cpu_s_per_gib,ratio_to_native,runs,iops_per_run,error\n");
+        StringBuilder s = new StringBuilder("backing,target,options,job,iops,mb_per_s,p99_us,daemon_cpu_s_per_gib,busy_cpus,"
+                + "machine_cpu_us_per_io,ratio_to_native,runs,iops_per_run,error\n");
         for (Cell c : cells) {
             String runs = c.runs.stream().map(r -> String.format(Locale.ROOT, "%.0f", r.iops())).collect(Collectors.joining(";"));
             s.append(String.join(",", c.backing, c.target.name(), "\"" + String.join(",", c.target.options()) + "\"", c.job.name(),
                     num(c.ok() ? c.iops() : Double.NaN, "%.0f"), num(c.ok() ? c.megabytesPerSecond() : Double.NaN, "%.2f"),
                     num(c.ok() ? c.p99Micros() : Double.NaN, "%.1f"), num(c.ok() ? c.cpuSecondsPerGiB() : Double.NaN, "%.3f"),
+                    num(c.ok() ? c.busyCores() : Double.NaN, "%.2f"), num(c.ok() ? c.machineMicrosPerIo() : Double.NaN, "%.1f"),
                     num(c.ok() ? ratioToNative(c) : Double.NaN, "%.4f"), Integer.toString(c.runs.size()), runs,
                     c.ok() ? "" : "\"" + c.error().replace("\"", "'") + "\"")).append('\n');
         }

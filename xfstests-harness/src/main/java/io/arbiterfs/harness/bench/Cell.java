@@ -13,6 +13,8 @@ public final class Cell {
     public final List<FioResult> runs = new ArrayList<>();
     /** Daemon CPU seconds per run (NaN for native). */
     public final List<Double> cpuSeconds = new ArrayList<>();
+    /** Average busy CPUs of the whole machine during each run (fio process start to exit). */
+    public final List<Double> busyCores = new ArrayList<>();
 
     public Cell(String backing, Target target, FioJob job) {
         this.backing = backing;
@@ -45,6 +47,24 @@ public final class Cell {
         double[] v = new double[runs.size()];
         for (int i = 0; i < v.length; i++) {
             v[i] = cpuSeconds.get(i) / (runs.get(i).bytesMoved() / (double) (1L << 30));
+        }
+        return median(v);
+    }
+
+    /** Machine-wide busy CPUs during the runs, median. */
+    public double busyCores() {
+        return median(busyCores.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    /**
+     * Machine CPU microseconds per IO (everything: fio, kernel, daemon), median over the runs. The
+     * busy time covers fio's start-up and end too, so this is an upper estimate.
+     */
+    public double machineMicrosPerIo() {
+        double[] v = new double[runs.size()];
+        for (int i = 0; i < v.length; i++) {
+            FioResult r = runs.get(i);
+            v[i] = busyCores.get(i) * 1e6 / r.iops();
         }
         return median(v);
     }

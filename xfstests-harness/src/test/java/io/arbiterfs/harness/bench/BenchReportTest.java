@@ -46,25 +46,36 @@ class BenchReportTest {
         for (double iops : new double[] {600_000, 620_000}) {
             n.runs.add(FioResult.parse(fio(iops, 1L << 30, 5_000, 0), 0));
             n.cpuSeconds.add(Double.NaN);
+            n.busyCores.add(2.0);
         }
         for (double iops : new double[] {90_000, 100_000, 95_000}) {
             p.runs.add(FioResult.parse(fio(iops, 1L << 30, 200_000, 0), 0));
             p.cpuSeconds.add(2.0);
+            p.busyCores.add(1.9);
         }
+        Target ser = targets.stream().filter(t -> t.name().equals("serial")).findFirst().orElseThrow();
+        Cell s = new Cell("tmpfs", ser, job);
+        s.runs.add(FioResult.parse(fio(50_000, 1L << 30, 100_000, 0), 0));
+        s.cpuSeconds.add(1.0);
+        s.busyCores.add(1.2);
         assertEquals(610_000, n.iops(), 1e-6, "median of two is their mean");
         assertEquals(95_000, p.iops(), 1e-6);
         assertEquals(2.0 / ((double) ((1L << 30) + (1L << 20)) / (1L << 30)), p.cpuSecondsPerGiB(), 1e-9);
         assertTrue(Double.isNaN(n.cpuSecondsPerGiB()), "no daemon, no CPU figure");
         Map<String, String> header = new LinkedHashMap<>();
         header.put("kernel", "test");
-        BenchReport report = new BenchReport(List.of(n, p), header);
+        assertEquals(20.0, p.machineMicrosPerIo(), 1e-9, "1.9 busy CPUs at 95,000 IOPS (the median run)");
+        BenchReport report = new BenchReport(List.of(n, p, s), header);
         assertEquals(95_000 / 610_000.0, report.ratioToNative(p), 1e-9);
         report.write(dir);
         String md = Files.readString(dir.resolve("report.md"));
         assertTrue(md.contains("| randwrite-4k-psync | arbiterfs parallel | 95,000 |"), md);
         assertTrue(md.contains("| parallel IOPS | 95,000 |"), md);
+        double ceiling = Bench.CPUS * 1e6 / 20.0 / 50_000;
+        assertTrue(md.contains(String.format(java.util.Locale.ROOT, "parallel ÷ serial ≤ %.2f×", ceiling)), md);
+        assertTrue(md.contains("serial run already keeps 1.20 CPUs busy"), md);
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
-        assertEquals(3, csv.size());
+        assertEquals(4, csv.size());
         assertTrue(csv.get(2).startsWith("tmpfs,parallel,\"\",randwrite-4k-psync,95000,"), csv.get(2));
         assertTrue(Files.size(dir.resolve("bench.png")) > 1000, "chart written");
     }
