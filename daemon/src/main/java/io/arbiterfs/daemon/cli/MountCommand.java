@@ -49,7 +49,8 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "--notify-ready", hidden = true, description = "Print a readiness line on stdout (used by the background launcher).")
     boolean notifyReady;
 
-    @Option(names = "--log", paramLabel = "FILE", description = "Log file of a background daemon (default: /tmp/arbiterfs/<mountpoint>.log).")
+    @Option(names = "--log", paramLabel = "FILE", description = "Log file of a background daemon (default: /tmp/arbiterfs/<mountpoint>.log as root, "
+            + "/tmp/arbiterfs-<uid>/<mountpoint>.log otherwise).")
     Path logFile;
 
     /** Where SOURCE's data lives and what the mount table shows as its source. */
@@ -173,9 +174,15 @@ final class MountCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** One log directory per user, so a user's mount never needs to write into root's (or another user's). */
+    static Path defaultLogDir() {
+        int uid = io.arbiterfs.daemon.nativeio.Native.libc().getuid();
+        return Path.of(uid == 0 ? "/tmp/arbiterfs" : "/tmp/arbiterfs-" + uid);
+    }
+
     /** Re-runs this command in a new session with -f and waits for its readiness line. */
     private int runInBackground(Source src, Path mp, MountOptions opts) {
-        Path logPath = logFile != null ? logFile : Path.of("/tmp/arbiterfs", mp.toString().replace('/', '_') + ".log");
+        Path logPath = logFile != null ? logFile : defaultLogDir().resolve(mp.toString().replace('/', '_') + ".log");
         try {
             Files.createDirectories(logPath.toAbsolutePath().getParent());
             String java = ProcessHandle.current().info().command().orElse("java");
