@@ -290,13 +290,13 @@ final class InodeState {
     // ------------------------------------------------------------------------------------------------- writes
 
     /** §3.2 for one direct WRITE. May throw whatever {@code serverSize} throws; then nothing is held. */
-    WriteGrant beginWrite(WriteIntent intent, LongSupplier serverSize, long deadlineNanos) {
+    WriteGrant beginWrite(WriteIntent intent, LongSupplier serverSize, long deadlineNanos, WriteGrant into) {
         ExclusiveReason early = WriteLockDecision.beforeLocking(intent, serverSize);
         if (early != null) {
-            return beginExclusive(early, deadlineNanos);
+            return beginExclusive(early, deadlineNanos, into);
         }
         if (!tryJoinSharedFast()) {
-            WriteGrant slow = joinSharedSlow(deadlineNanos);
+            WriteGrant slow = joinSharedSlow(deadlineNanos, into);
             if (!slow.acquired() || slow.mode() != WriteLockMode.SHARED) {
                 return slow;
             }
@@ -311,9 +311,14 @@ final class InodeState {
         }
         if (extending) {
             leaveShared();
-            return beginExclusive(ExclusiveReason.EXTENDING_RECHECK, deadlineNanos);
+            return beginExclusive(ExclusiveReason.EXTENDING_RECHECK, deadlineNanos, into);
         }
-        return new WriteGrant(this, WriteLockMode.SHARED, null, WriteGrant.Outcome.ACQUIRED);
+        return grant(into, WriteLockMode.SHARED, null, WriteGrant.Outcome.ACQUIRED);
+    }
+
+    /** Fills {@code into} if the caller passed a reusable grant, else a new one. */
+    private WriteGrant grant(WriteGrant into, WriteLockMode mode, ExclusiveReason reason, WriteGrant.Outcome outcome) {
+        return into == null ? new WriteGrant(this, mode, reason, outcome) : into.arm(this, mode, reason, outcome);
     }
 
     /** Row 17 without the lock: only while GATE and EXCLUSIVE are both clear. */
@@ -331,18 +336,18 @@ final class InodeState {
     }
 
     /** Rows 17/18 under the lock: join, wait behind exclusive operations, or fall back to exclusive by mode. */
-    private WriteGrant joinSharedSlow(long deadlineNanos) {
+    private WriteGrant joinSharedSlow(long deadlineNanos, WriteGrant into) {
         synchronized (lock) {
             for (;;) {
                 ExclusiveReason byMode = WriteLockDecision.byMode(modeLocked());
                 if (byMode != null) {
-                    return beginExclusive(byMode, deadlineNanos);
+                    return beginExclusive(byMode, deadlineNanos, into);
                 }
                 if (exclusiveQueue.isEmpty()) {
                     long w = word.get();
                     if ((w & EXCLUSIVE) == 0 && word.compareAndSet(w, w + 1)) {
                         notePeak((int) (w & COUNT_MASK) + 1);
-                        return new WriteGrant(this, WriteLockMode.SHARED, null, WriteGrant.Outcome.ACQUIRED);
+                        return grant(into, WriteLockMode.SHARED, null, WriteGrant.Outcome.ACQUIRED);
                     }
                     if ((w & EXCLUSIVE) == 0) {
                         continue; // lost a CAS race with a fast-path writer
@@ -350,21 +355,22 @@ final class InodeState {
                 }
                 OpenDecision gaveUp = awaitChange(deadlineNanos); // an exclusive operation runs or waits
                 if (gaveUp != null) {
-                    return failed(WriteLockMode.SHARED, null, gaveUp);
+                    return failed(WriteLockMode.SHARED, null, gaveUp, into);
                 }
             }
         }
     }
 
     /** Takes the exclusive side in FIFO order among exclusive operations, after the shared writes in flight. */
-    WriteGrant beginExclusive(ExclusiveReason reason, long deadlineNanos) {
+    WriteGrant beginExclusive(ExclusiveReason reason, long deadlineNanos, WriteGrant into) {
         synchronized (lock) {
-            return exclusiveLocked(reason, deadlineNanos);
+            return exclusiveLocked(reason, deadlineNanos, into);
         }
     }
 
-    private WriteGrant exclusiveLocked(ExclusiveReason reason, long deadlineNanos) {
-        Object ticket = new Object();
+    private WriteGrant exclusiveLocked(ExclusiveReason reason, long deadlineNanos, WriteGrant into) {
+        // the waiting thread is its own place in the queue: it waits for one exclusive operation at a time
+        Thread ticket = Thread.currentThread();
         exclusiveQueue.addLast(ticket);
         try {
             settle(); // closes the shared side: writer preference
@@ -373,12 +379,12 @@ final class InodeState {
                     long w = word.get();
                     if ((w & (EXCLUSIVE | COUNT_MASK)) == 0 && word.compareAndSet(w, w | EXCLUSIVE)) {
                         exclusiveByReason[reason.ordinal()]++;
-                        return new WriteGrant(this, WriteLockMode.EXCLUSIVE, reason, WriteGrant.Outcome.ACQUIRED);
+                        return grant(into, WriteLockMode.EXCLUSIVE, reason, WriteGrant.Outcome.ACQUIRED);
                     }
                 }
                 OpenDecision gaveUp = awaitChange(deadlineNanos);
                 if (gaveUp != null) {
-                    return failed(WriteLockMode.EXCLUSIVE, reason, gaveUp);
+                    return failed(WriteLockMode.EXCLUSIVE, reason, gaveUp, into);
                 }
             }
         } finally {
@@ -408,10 +414,10 @@ final class InodeState {
         }
     }
 
-    private WriteGrant failed(WriteLockMode mode, ExclusiveReason reason, OpenDecision gaveUp) {
+    private WriteGrant failed(WriteLockMode mode, ExclusiveReason reason, OpenDecision gaveUp, WriteGrant into) {
         WriteGrant.Outcome outcome = gaveUp.outcome() == OpenDecision.Outcome.INTERRUPTED
                 ? WriteGrant.Outcome.INTERRUPTED : WriteGrant.Outcome.TIMED_OUT;
-        return new WriteGrant(this, mode, reason, outcome);
+        return grant(into, mode, reason, outcome);
     }
 
     private void notePeak(int inFlight) {

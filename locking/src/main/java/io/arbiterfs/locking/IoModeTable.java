@@ -147,9 +147,27 @@ public final class IoModeTable {
      * @return a grant to close when the write is done; if not {@link WriteGrant#acquired()}, nothing is held
      */
     public WriteGrant beginWrite(long node, WriteIntent intent, LongSupplier serverSize, long deadlineNanos) {
+        return beginWrite(node, intent, serverSize, deadlineNanos, null);
+    }
+
+    /**
+     * {@link #beginWrite(long, WriteIntent, LongSupplier, long)} filling in {@code reuse} (a closed
+     * {@link WriteGrant#reusable()} grant of this thread, or null for a new one) and returning it.
+     */
+    public WriteGrant beginWrite(long node, WriteIntent intent, LongSupplier serverSize, long deadlineNanos,
+            WriteGrant reuse) {
         Objects.requireNonNull(intent, "intent");
         Objects.requireNonNull(serverSize, "serverSize");
-        return grant(node, s -> s.beginWrite(intent, serverSize, deadlineNanos));
+        requireClosed(reuse);
+        InodeState s = pinned(node);
+        WriteGrant g;
+        try {
+            g = s.beginWrite(intent, serverSize, deadlineNanos, reuse);
+        } catch (RuntimeException | Error e) {
+            s.unpin();
+            throw e;
+        }
+        return heldOrReleased(g);
     }
 
     /**
@@ -158,7 +176,15 @@ public final class IoModeTable {
      */
     public WriteGrant beginExclusive(long node, ExclusiveReason reason, long deadlineNanos) {
         Objects.requireNonNull(reason, "reason");
-        return grant(node, s -> s.beginExclusive(reason, deadlineNanos));
+        InodeState s = pinned(node);
+        WriteGrant g;
+        try {
+            g = s.beginExclusive(reason, deadlineNanos, null);
+        } catch (RuntimeException | Error e) {
+            s.unpin();
+            throw e;
+        }
+        return heldOrReleased(g);
     }
 
     /**
@@ -308,19 +334,17 @@ public final class IoModeTable {
         return released;
     }
 
-    private WriteGrant grant(long node, Function<InodeState, WriteGrant> op) {
-        InodeState s = pinned(node);
-        WriteGrant g;
-        try {
-            g = op.apply(s);
-        } catch (RuntimeException | Error e) {
-            s.unpin();
-            throw e;
-        }
+    private static WriteGrant heldOrReleased(WriteGrant g) {
         if (!g.acquired()) {
             g.close(); // releases the pin; nothing else is held
         }
         return g;
+    }
+
+    private static void requireClosed(WriteGrant reuse) {
+        if (reuse != null && !reuse.isClosed()) {
+            throw new IllegalStateException("a reusable grant passed again before it was closed: " + reuse);
+        }
     }
 
     /** Test probe: the live entry of {@code node} or null, not pinned (it may be retired at any moment). */

@@ -18,17 +18,37 @@ public final class WriteGrant implements AutoCloseable {
     /** Whether the lock is held. */
     public enum Outcome { ACQUIRED, TIMED_OUT, INTERRUPTED }
 
-    private final InodeState inode;
-    private final WriteLockMode mode;
-    private final ExclusiveReason reason;
-    private final Outcome outcome;
+    private InodeState inode;
+    private WriteLockMode mode;
+    private ExclusiveReason reason;
+    private Outcome outcome;
     private boolean closed;
 
     WriteGrant(InodeState inode, WriteLockMode mode, ExclusiveReason reason, Outcome outcome) {
+        arm(inode, mode, reason, outcome);
+    }
+
+    private WriteGrant() {
+        closed = true;
+    }
+
+    /** An empty, closed grant for one thread to pass to every {@code begin…} call, which fills it in place. */
+    public static WriteGrant reusable() {
+        return new WriteGrant();
+    }
+
+    /** True once closed (or never filled in): then it may be passed to a {@code begin…} call again. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    WriteGrant arm(InodeState inode, WriteLockMode mode, ExclusiveReason reason, Outcome outcome) {
         this.inode = inode;
         this.mode = mode;
         this.reason = reason;
         this.outcome = outcome;
+        this.closed = false;
+        return this;
     }
 
     /** True if the operation may run now. */
@@ -73,6 +93,9 @@ public final class WriteGrant implements AutoCloseable {
 
     @Override
     public String toString() {
+        if (inode == null) {
+            return "unused";
+        }
         return acquired() ? (reason == null ? mode.toString() : mode + "(" + reason + ")") : outcome + " " + mode;
     }
 }

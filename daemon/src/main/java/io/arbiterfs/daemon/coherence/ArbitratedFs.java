@@ -63,6 +63,8 @@ public class ArbitratedFs extends PassthroughFs {
     private final ConcurrentHashMap<Long, Integer> backingIds = new ConcurrentHashMap<>();
     private final WriteConcurrency writes = new WriteConcurrency();
     private final ThreadLocal<SizeProbe> sizeProbes = ThreadLocal.withInitial(SizeProbe::new);
+    /** One grant per worker, filled in by every direct WRITE: the write path allocates nothing. */
+    private final ThreadLocal<WriteGrant> writeGrants = ThreadLocal.withInitial(WriteGrant::reusable);
     private volatile FuseConnection conn;
     private volatile java.util.concurrent.Semaphore invalidationWaiters = new java.util.concurrent.Semaphore(0);
     private final boolean watchSource;
@@ -266,7 +268,7 @@ public class ArbitratedFs extends PassthroughFs {
         int n;
         boolean exclusive;
         try (WriteGrant g = table.beginWrite(node, new WriteIntent(rec.parallel(), append, in.offset(),
-                Integer.toUnsignedLong(in.size())), size, IoModeTable.deadlineIn(LOCK_WAIT))) {
+                Integer.toUnsignedLong(in.size())), size, IoModeTable.deadlineIn(LOCK_WAIT), writeGrants.get())) {
             if (!g.acquired()) {
                 log.warn("WRITE on node {} gave up waiting for the inode lock ({})", node, g.outcome());
                 return -Errno.EINTR;
