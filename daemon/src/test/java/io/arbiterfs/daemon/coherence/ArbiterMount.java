@@ -16,21 +16,59 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
-/** The whole daemon stack (options → ArbitratedFs → session) mounted in this JVM on temp directories. */
+/**
+ * The whole daemon stack (options → ArbitratedFs → session) mounted on temp directories, in this JVM
+ * or, for tests that map files of the mount ({@link #inChildJvm}), in a JVM of its own.
+ */
 final class ArbiterMount implements AutoCloseable {
     final Path base;
     final Path source;
     final Path mnt;
-    final ArbitratedFs fs;
     private final FuseMount mount;
+    private final Process daemon;
 
+    /** The daemon in this JVM: quick to start; never map a file of such a mount (see {@link #inChildJvm}). */
     ArbiterMount(String... options) throws Exception {
+        this(false, options);
+    }
+
+    /**
+     * The daemon as a child process ({@code Main mount -f}). Needed wherever the test touches a
+     * mapping of the mount: a page fault on it holds this process's mmap lock until the daemon
+     * answers the READ, and if the daemon is this JVM, its VM thread may be waiting for that lock
+     * (mprotect) in the middle of a safepoint that has already stopped the worker holding the READ.
+     */
+    static ArbiterMount inChildJvm(String... options) throws Exception {
+        return new ArbiterMount(true, options);
+    }
+
+    private ArbiterMount(boolean child, String... options) throws Exception {
         base = Files.createTempDirectory("arbiterfs-coherence-");
         source = Files.createDirectory(base.resolve("source"));
         mnt = Files.createDirectory(base.resolve("mnt"));
         MountOptions o = MountOptions.parse(List.of(options));
-        fs = Daemon.fileSystem(source, o, Daemon.validate(o));
-        mount = FuseMount.mount(fs, "arbiterfs-coherence", mnt, o, Daemon.sessionOptions(o));
+        if (!child) {
+            ArbitratedFs fs = Daemon.fileSystem(source, o, Daemon.validate(o));
+            mount = FuseMount.mount(fs, "arbiterfs-coherence", mnt, o, Daemon.sessionOptions(o));
+            daemon = null;
+            return;
+        }
+        mount = null;
+        Path log = base.resolve("daemon.log");
+        daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "io.arbiterfs.daemon.cli.Main", "mount", "-f", source.toString(),
+                mnt.toString(), "-o", o.render())
+                .redirectErrorStream(true).redirectOutput(log.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!MountTable.isArbiterfs(mnt)) {
+            if (!daemon.isAlive() || System.nanoTime() > deadline) {
+                String text = Files.readString(log);
+                close();
+                throw new AssertionError("child daemon did not mount:\n" + text);
+            }
+            Thread.sleep(50);
+        }
     }
 
     Path file(String name) {
@@ -61,14 +99,36 @@ final class ArbiterMount implements AutoCloseable {
     @Override
     public void close() throws IOException {
         try {
-            mount.unmount(Duration.ofSeconds(5));
+            if (mount != null) {
+                mount.unmount(Duration.ofSeconds(5));
+            } else {
+                stopChild();
+            }
         } finally {
             if (MountTable.at(mnt).isPresent()) {
                 Mounter.unmount(mnt, true);
             }
+            if (daemon != null && daemon.isAlive()) {
+                daemon.destroyForcibly();
+            }
             try (Stream<Path> s = Files.walk(base)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
+        }
+    }
+
+    /** Unmounts (the daemon then exits by itself); SIGTERM if it does not. */
+    private void stopChild() throws IOException {
+        if (MountTable.at(mnt).isPresent()) {
+            Mounter.unmount(mnt, true);
+        }
+        try {
+            if (!daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                daemon.destroy();
+                daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -56,7 +56,7 @@ class ParallelWritesTest {
 
     @Test
     void sharedMappingSerializesWritesUntilReleased() throws Exception {
-        try (ArbiterMount m = new ArbiterMount()) {
+        try (ArbiterMount m = ArbiterMount.inChildJvm()) { // this JVM faults on the mapping
             Path f = sizedFile(m);
             int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
             long addr = Syscalls.mapShared(fd, Syscalls.PAGE);
@@ -104,7 +104,7 @@ class ParallelWritesTest {
             Syscalls.close(fd);
             assertEquals(-19, addr, "MAP_SHARED of a direct-IO file without allow_mmap must fail with ENODEV");
         }
-        try (ArbiterMount m = new ArbiterMount("allow_mmap")) {
+        try (ArbiterMount m = ArbiterMount.inChildJvm("allow_mmap")) {
             Path f = sizedFile(m);
             int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
             long addr = Syscalls.mapShared(fd, Syscalls.PAGE);

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.MappedByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -59,27 +57,13 @@ class EdgeCasesTest {
     @Test
     void javaMappedBufferWritesReachSource() throws IOException {
         Path f = fs.dir("mmap-java").resolve("f");
-        byte[] data = new byte[1 << 20];
-        new Random(7).nextBytes(data);
-        try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_WRITE, 0, data.length);
-            m.put(data);
-            m.force();
-            unmap(m); // a live mapping keeps the FUSE file open (no RELEASE) until it is collected
-        }
+        // in a JVM of its own: this one serves the mount (see testing/MapWrite)
+        Sh.run(null, java.time.Duration.ofSeconds(60), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), io.arbiterfs.daemon.testing.MapWrite.class.getName(),
+                f.toString(), Integer.toString(1 << 20), "7").ok();
+        byte[] data = io.arbiterfs.daemon.testing.MapWrite.data(1 << 20, 7);
         assertArrayEquals(data, Files.readAllBytes(fs.backing(f)));
         assertEquals(-1L, Files.mismatch(f, fs.backing(f)));
-    }
-
-    private static void unmap(MappedByteBuffer m) {
-        try {
-            java.lang.reflect.Field f = Class.forName("sun.misc.Unsafe").getDeclaredField("theUnsafe");
-            f.setAccessible(true);
-            Object unsafe = f.get(null);
-            unsafe.getClass().getMethod("invokeCleaner", java.nio.ByteBuffer.class).invoke(unsafe, m);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("cannot unmap", e);
-        }
     }
 
     @Test
