@@ -55,7 +55,6 @@ public class ArbitratedFs extends PassthroughFs {
     private static final Duration CACHED_OPEN_WAIT = Duration.ofSeconds(5);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
     private static final String PREFIX = "user.arbiterfs.";
-    private static final long INVALIDATE_WAIT_MILLIS = 2000;
 
     private final IoModeTable table = new IoModeTable();
     private final OpenPolicy policy;
@@ -294,18 +293,17 @@ public class ArbitratedFs extends PassthroughFs {
         if (c == null || !table.hasCachedOpens(node)) {
             return;
         }
-        // Waiting ties up this worker until pages being read in are filled, which needs another
-        // worker to answer their READ: only some workers may wait at once; the rest invalidate
-        // without waiting (a smaller window, not a deadlock).
+        // Invalidating ties up this worker until pages being read in are filled and dirty pages
+        // written back, which needs other workers to answer those READs and WRITEs: only some
+        // workers may do it at once, each sending the notification itself (no hand-off to the
+        // notifier thread); the rest leave it to the notifier without waiting (a smaller window,
+        // not a deadlock).
         if (!invalidationWaiters.tryAcquire()) {
             c.invalidateData(node, offset, length);
             return;
         }
         try {
-            if (!c.invalidateDataAndWait(node, offset, length, INVALIDATE_WAIT_MILLIS)) {
-                log.warn("node {}: invalidating [{}, +{}) after a direct write took over {} ms", node, offset, length,
-                        INVALIDATE_WAIT_MILLIS);
-            }
+            c.invalidateDataNow(node, offset, length);
         } finally {
             invalidationWaiters.release();
         }

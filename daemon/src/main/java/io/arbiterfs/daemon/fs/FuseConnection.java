@@ -38,6 +38,18 @@ public interface FuseConnection {
         return true;
     }
 
+    /**
+     * As {@link #invalidateDataAndWait}, but sent from the calling thread: no hand-off to the
+     * notification thread and back. The kernel may wait inside the call for READs of pages being
+     * filled and for writeback WRITEs of dirty pages in the range, which other workers must answer:
+     * a caller must leave enough workers free (contract §3.10 item 8).
+     *
+     * @return false if the kernel refused the notification
+     */
+    default boolean invalidateDataNow(long node, long offset, long length) {
+        return invalidateDataAndWait(node, offset, length, 2000);
+    }
+
     /** Registers {@code fd} as a passthrough backing file: the id (&gt; 0) or -errno. */
     default int openBacking(int fd) {
         return -38;

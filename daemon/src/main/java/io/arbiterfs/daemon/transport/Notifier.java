@@ -62,6 +62,38 @@ final class Notifier implements Runnable {
         }
     }
 
+    /** A calling worker's own notification buffer and its views (no allocation per call). */
+    private static final class CallerSlot {
+        final ByteBuffer buf = Native.buffer(LENGTH);
+        final long address = Native.address(buf);
+        final OutHeader header = new OutHeader().wrap(buf, 0);
+        final NotifyInvalInodeOut body = new NotifyInvalInodeOut().wrap(buf, OutHeader.SIZE);
+    }
+
+    private final ThreadLocal<CallerSlot> callerSlots = ThreadLocal.withInitial(CallerSlot::new);
+
+    /**
+     * Sends the invalidation from the calling thread and returns once the kernel has dropped the
+     * range: no hand-off to the notifier thread and back. Only for callers that leave enough other
+     * workers free to answer the READs and writeback WRITEs the kernel may wait for meanwhile.
+     *
+     * @return false if the kernel refused it (other than for an inode it no longer caches)
+     */
+    boolean invalidateNow(long node, long offset, long length) {
+        CallerSlot slot = callerSlots.get();
+        slot.header.len(LENGTH).error(FuseConst.NOTIFY_INVAL_INODE).unique(0);
+        slot.body.ino(node).off(offset).len(length);
+        long w = libc.write(fd, slot.address, LENGTH);
+        if (w >= 0) {
+            return true;
+        }
+        int e = Native.errno();
+        if (e != Errno.ENOENT && e != Errno.ENODEV) {
+            log.warn("NOTIFY_INVAL_INODE for node {} failed: errno {}", node, e);
+        }
+        return e == Errno.ENOENT;
+    }
+
     void stop() {
         stopped = true;
     }

@@ -84,6 +84,11 @@ public final class Session implements OpTable.Control {
         }
 
         @Override
+        public boolean invalidateDataNow(long node, long offset, long length) {
+            return notifier.invalidateNow(node, offset, length);
+        }
+
+        @Override
         public int openBacking(int fd) {
             return BackingFiles.open(fds.get(0), fd);
         }
