@@ -61,9 +61,11 @@ public class ArbitratedFs extends PassthroughFs {
     private final ConcurrentHashMap<Long, OpenRecord> opens = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<Long, Integer> backingIds = new ConcurrentHashMap<>();
     private final WriteConcurrency writes = new WriteConcurrency();
-    private final ThreadLocal<SizeProbe> sizeProbes = ThreadLocal.withInitial(SizeProbe::new);
-    /** One grant per worker, filled in by every direct WRITE: the write path allocates nothing. */
-    private final ThreadLocal<WriteGrant> writeGrants = ThreadLocal.withInitial(WriteGrant::reusable);
+    /** Per worker, reused by every direct WRITE: the write path allocates nothing. */
+    private record WriteScratch(SizeProbe size, WriteGrant grant) {}
+
+    private final ThreadLocal<WriteScratch> writeScratch =
+            ThreadLocal.withInitial(() -> new WriteScratch(new SizeProbe(), WriteGrant.reusable()));
     private volatile FuseConnection conn;
     private volatile java.util.concurrent.Semaphore invalidationWaiters = new java.util.concurrent.Semaphore(0);
     private final boolean watchSource;
@@ -263,11 +265,12 @@ public class ArbitratedFs extends PassthroughFs {
             return timedWrite(req, node, in, data); // write-through from the page cache: the kernel serializes it
         }
         boolean append = (in.flags() & Linux.O_APPEND) != 0;
-        SizeProbe size = sizeProbes.get().of(fdOf(in.fh()));
+        WriteScratch scratch = writeScratch.get();
+        SizeProbe size = scratch.size().of(fdOf(in.fh()));
         int n;
         boolean exclusive;
         try (WriteGrant g = table.beginWrite(node, new WriteIntent(rec.parallel(), append, in.offset(),
-                Integer.toUnsignedLong(in.size())), size, IoModeTable.deadlineIn(LOCK_WAIT), writeGrants.get())) {
+                Integer.toUnsignedLong(in.size())), size, IoModeTable.deadlineIn(LOCK_WAIT), scratch.grant())) {
             if (!g.acquired()) {
                 log.warn("WRITE on node {} gave up waiting for the inode lock ({})", node, g.outcome());
                 return -Errno.EINTR;

@@ -45,6 +45,7 @@ final class SourceWatcher implements Runnable, AutoCloseable {
     private static final int MAX_HANDLE_SZ = 128;
     private static final int STATFS_FSID_OFFSET = 56; // struct statfs on 64-bit Linux: seven longs, then f_fsid
     private static final short POLLIN = 1;
+    private static final NativeString EMPTY_PATH = NativeString.of(""); // static: its buffer must stay reachable
     /**
      * Pause after each batch of events. Our own writes to a watched file raise events too (fanotify
      * cannot leave a process out); while unread, the kernel merges them into one per file, so a short
@@ -129,10 +130,6 @@ final class SourceWatcher implements Runnable, AutoCloseable {
         return pushed.get();
     }
 
-    int watched() {
-        return watches.size();
-    }
-
     private int mark(int how, int pathFd) {
         NativeString path = NativeString.procSelfFd(pathFd);
         try {
@@ -151,16 +148,11 @@ final class SourceWatcher implements Runnable, AutoCloseable {
         ByteBuffer statfs = Native.buffer(256);
         ByteBuffer handle = Native.buffer(8 + MAX_HANDLE_SZ + 8);
         handle.putInt(0, MAX_HANDLE_SZ);
-        NativeString empty = NativeString.of("");
-        try {
-            long mountId = Native.address(handle) + 8 + MAX_HANDLE_SZ;
-            if (libc.fstatfs(pathFd, Native.address(statfs)) < 0
-                    || libc.name_to_handle_at(pathFd, empty.address(), Native.address(handle), mountId, Linux.AT_EMPTY_PATH) < 0) {
-                log.debug("no file handle for fd {}: errno {}", pathFd, Native.errno());
-                return null;
-            }
-        } finally {
-            Reference.reachabilityFence(empty);
+        long mountId = Native.address(handle) + 8 + MAX_HANDLE_SZ;
+        if (libc.fstatfs(pathFd, Native.address(statfs)) < 0
+                || libc.name_to_handle_at(pathFd, EMPTY_PATH.address(), Native.address(handle), mountId, Linux.AT_EMPTY_PATH) < 0) {
+            log.debug("no file handle for fd {}: errno {}", pathFd, Native.errno());
+            return null;
         }
         int bytes = handle.getInt(0);
         ByteBuffer key = ByteBuffer.allocate(12 + bytes);

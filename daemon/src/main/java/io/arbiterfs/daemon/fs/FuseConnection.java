@@ -28,26 +28,15 @@ public interface FuseConnection {
     default void invalidateData(long node, long offset, long length) {}
 
     /**
-     * As {@link #invalidateData}, but waits (at most {@code timeoutMillis}) until the kernel has
-     * dropped the range. Still sent from the notification thread; the caller only waits, so other
-     * workers stay free to serve the writeback the kernel may need first.
-     *
-     * @return false on timeout
-     */
-    default boolean invalidateDataAndWait(long node, long offset, long length, long timeoutMillis) {
-        return true;
-    }
-
-    /**
-     * As {@link #invalidateDataAndWait}, but sent from the calling thread: no hand-off to the
-     * notification thread and back. The kernel may wait inside the call for READs of pages being
-     * filled and for writeback WRITEs of dirty pages in the range, which other workers must answer:
-     * a caller must leave enough workers free (contract §3.10 item 8).
+     * As {@link #invalidateData}, but sent from the calling thread, returning once the kernel has
+     * dropped the range. The kernel may wait inside the call for READs of pages being filled and for
+     * writeback WRITEs of dirty pages in the range, which other workers must answer: a caller must
+     * leave enough workers free (contract §3.10 item 8).
      *
      * @return false if the kernel refused the notification
      */
     default boolean invalidateDataNow(long node, long offset, long length) {
-        return invalidateDataAndWait(node, offset, length, 2000);
+        return true;
     }
 
     /** Registers {@code fd} as a passthrough backing file: the id (&gt; 0) or -errno. */

@@ -79,11 +79,6 @@ public final class Session implements OpTable.Control {
         }
 
         @Override
-        public boolean invalidateDataAndWait(long node, long offset, long length, long timeoutMillis) {
-            return notifier.invalidateAndWait(node, offset, length, timeoutMillis);
-        }
-
-        @Override
         public boolean invalidateDataNow(long node, long offset, long length) {
             return notifier.invalidateNow(node, offset, length);
         }
