@@ -5,6 +5,7 @@ import io.arbiterfs.daemon.mount.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
 import io.arbiterfs.daemon.mount.MountTable;
 import io.arbiterfs.daemon.mount.Mounter;
+import io.arbiterfs.daemon.testing.DaemonProcess;
 import io.arbiterfs.daemon.testing.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,7 +26,7 @@ final class ArbiterMount implements AutoCloseable {
     final Path source;
     final Path mnt;
     private final FuseMount mount;
-    private final Process daemon;
+    private final DaemonProcess daemon;
 
     /** The daemon in this JVM: quick to start; never map a file of such a mount (see {@link #inChildJvm}). */
     ArbiterMount(String... options) throws Exception {
@@ -54,21 +55,7 @@ final class ArbiterMount implements AutoCloseable {
             return;
         }
         mount = null;
-        Path log = base.resolve("daemon.log");
-        daemon = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "io.arbiterfs.daemon.cli.Main", "mount", "-f", source.toString(),
-                mnt.toString(), "-o", o.render())
-                .redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!MountTable.isArbiterfs(mnt)) {
-            if (!daemon.isAlive() || System.nanoTime() > deadline) {
-                String text = Files.readString(log);
-                close();
-                throw new AssertionError("child daemon did not mount:\n" + text);
-            }
-            Thread.sleep(50);
-        }
+        daemon = DaemonProcess.start(source, mnt, base.resolve("daemon.log"), o.render());
     }
 
     Path file(String name) {
@@ -102,33 +89,15 @@ final class ArbiterMount implements AutoCloseable {
             if (mount != null) {
                 mount.unmount(Duration.ofSeconds(5));
             } else {
-                stopChild();
+                daemon.close(); // SIGTERM: the daemon unmounts and exits
             }
         } finally {
             if (MountTable.at(mnt).isPresent()) {
                 Mounter.unmount(mnt, true);
             }
-            if (daemon != null && daemon.isAlive()) {
-                daemon.destroyForcibly();
-            }
             try (Stream<Path> s = Files.walk(base)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
-        }
-    }
-
-    /** Unmounts (the daemon then exits by itself); SIGTERM if it does not. */
-    private void stopChild() throws IOException {
-        if (MountTable.at(mnt).isPresent()) {
-            Mounter.unmount(mnt, true);
-        }
-        try {
-            if (!daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
-                daemon.destroy();
-                daemon.waitFor(10, java.util.concurrent.TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.daemon.testing.Commands;
 import io.arbiterfs.daemon.testing.Syscalls;
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -96,19 +97,12 @@ class SourceChangeTest {
     }
 
     /** Another process (the daemon runs in this JVM, whose own writes are ignored by design). */
-    private static void overwriteInSource(Path file, String text) throws IOException, InterruptedException {
-        run("printf %s '" + text + "' | dd of='" + file + "' conv=notrunc status=none");
+    private static void overwriteInSource(Path file, String text) {
+        Commands.sh("printf %s '" + text + "' | dd of='" + file + "' conv=notrunc status=none").ok();
     }
 
-    private static void appendInSource(Path file, int bytes) throws IOException, InterruptedException {
-        run("head -c " + bytes + " /dev/zero >> '" + file + "'");
-    }
-
-    private static void run(String script) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("sh", "-c", script).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS), "sh did not finish");
-        assertEquals(0, p.exitValue(), () -> "sh -c " + script + ": " + out);
+    private static void appendInSource(Path file, int bytes) {
+        Commands.sh("head -c " + bytes + " /dev/zero >> '" + file + "'").ok();
     }
 
     private static byte[] readAll(RandomAccessFile r, int length) throws IOException {

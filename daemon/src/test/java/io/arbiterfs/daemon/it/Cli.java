@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arbiterfs.daemon.mount.MountTable;
@@ -7,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -26,26 +26,14 @@ final class Cli {
         return root;
     }
 
-    static String java() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
-
-    static String classPath() {
-        return System.getProperty("java.class.path");
-    }
-
     /** {@code java -cp <test class path> [-Dprops] io.arbiterfs.daemon.cli.Main args...}. */
     static List<String> command(List<String> props, String... args) {
-        List<String> cmd = new ArrayList<>(List.of(java(), "-cp", classPath()));
-        cmd.addAll(props);
-        cmd.add("io.arbiterfs.daemon.cli.Main");
-        cmd.addAll(List.of(args));
-        return cmd;
+        return Commands.java(props, "io.arbiterfs.daemon.cli.Main", args);
     }
 
     /** Runs the CLI to completion. */
-    static Sh.Result run(String... args) {
-        return Sh.run(null, Duration.ofSeconds(90), command(List.of("-Darbiterfs.launcher=" + repoRoot().resolve("arbiterfs")), args)
+    static Commands.Result run(String... args) {
+        return Commands.run(null, Duration.ofSeconds(90), command(List.of("-Darbiterfs.launcher=" + repoRoot().resolve("arbiterfs")), args)
                 .toArray(String[]::new));
     }
 

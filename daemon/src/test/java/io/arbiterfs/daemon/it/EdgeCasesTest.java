@@ -1,5 +1,7 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.daemon.testing.MapWrite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +48,7 @@ class EdgeCasesTest {
         Arrays.fill(a, (byte) 'a');
         Files.write(f, a);
         // xfs_io -a: O_RDWR|O_APPEND; the dirty page must be written at offset 0, not appended
-        Sh.run("xfs_io", "-a", "-c", "mmap -rw 0 8192", "-c", "mwrite -S 0x62 0 4096", "-c", "msync -s 0 8192",
+        Commands.run("xfs_io", "-a", "-c", "mmap -rw 0 8192", "-c", "mwrite -S 0x62 0 4096", "-c", "msync -s 0 8192",
                 "-c", "munmap", f.toString()).ok();
         byte[] want = a.clone();
         Arrays.fill(want, 0, 4096, (byte) 'b');
@@ -58,10 +60,9 @@ class EdgeCasesTest {
     void javaMappedBufferWritesReachSource() throws IOException {
         Path f = fs.dir("mmap-java").resolve("f");
         // in a JVM of its own: this one serves the mount (see testing/MapWrite)
-        Sh.run(null, java.time.Duration.ofSeconds(60), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), io.arbiterfs.daemon.testing.MapWrite.class.getName(),
-                f.toString(), Integer.toString(1 << 20), "7").ok();
-        byte[] data = io.arbiterfs.daemon.testing.MapWrite.data(1 << 20, 7);
+        Commands.run(java.time.Duration.ofSeconds(60), Commands.java(List.of(), MapWrite.class.getName(),
+                f.toString(), Integer.toString(1 << 20), "7")).ok();
+        byte[] data = MapWrite.data(1 << 20, 7);
         assertArrayEquals(data, Files.readAllBytes(fs.backing(f)));
         assertEquals(-1L, Files.mismatch(f, fs.backing(f)));
     }
@@ -99,30 +100,30 @@ class EdgeCasesTest {
         new Random(3).nextBytes(data);
         Path src = Files.write(d.resolve("src"), data);
         Path dst = d.resolve("dst");
-        Sh.run("xfs_io", "-f", "-c", "copy_range " + src, dst.toString()).ok();
+        Commands.run("xfs_io", "-f", "-c", "copy_range " + src, dst.toString()).ok();
         assertEquals(-1L, Files.mismatch(fs.backing(src), fs.backing(dst)));
         // a range at offsets
         Path part = d.resolve("part");
-        Sh.run("xfs_io", "-f", "-c", "copy_range -s 1000 -d 10 -l 5000 " + src, part.toString()).ok();
+        Commands.run("xfs_io", "-f", "-c", "copy_range -s 1000 -d 10 -l 5000 " + src, part.toString()).ok();
         byte[] got = Files.readAllBytes(fs.backing(part));
         assertEquals(5010, got.length);
         assertArrayEquals(Arrays.copyOfRange(data, 1000, 6000), Arrays.copyOfRange(got, 10, 5010));
         // cp (coreutils 9 uses copy_file_range) through the mount
-        Sh.run("cp", src.toString(), d.resolve("cp").toString()).ok();
+        Commands.run("cp", src.toString(), d.resolve("cp").toString()).ok();
         assertEquals(-1L, Files.mismatch(fs.backing(src), fs.backing(d.resolve("cp"))));
     }
 
     @Test
     void fallocateAndPunchHole() throws IOException {
         Path f = fs.dir("falloc").resolve("f");
-        Sh.run("fallocate", "-l", "8M", f.toString()).ok();
+        Commands.run("fallocate", "-l", "8M", f.toString()).ok();
         assertEquals(8L << 20, Files.size(fs.backing(f)));
-        long blocks = Long.parseLong(Sh.run("stat", "-c", "%b", f.toString()).ok().out().strip());
+        long blocks = Long.parseLong(Commands.run("stat", "-c", "%b", f.toString()).ok().out().strip());
         assertTrue(blocks * 512 >= 8L << 20, "allocated blocks: " + blocks);
-        Sh.run("fallocate", "-n", "-o", "8M", "-l", "1M", f.toString()).ok(); // keep size
+        Commands.run("fallocate", "-n", "-o", "8M", "-l", "1M", f.toString()).ok(); // keep size
         assertEquals(8L << 20, Files.size(f));
-        Sh.run("xfs_io", "-c", "pwrite -S 0x41 0 2M", f.toString()).ok();
-        Sh.run("fallocate", "-p", "-o", "0", "-l", "1M", f.toString()).ok();
+        Commands.run("xfs_io", "-c", "pwrite -S 0x41 0 2M", f.toString()).ok();
+        Commands.run("fallocate", "-p", "-o", "0", "-l", "1M", f.toString()).ok();
         assertEquals(8L << 20, Files.size(fs.backing(f)), "punching keeps the size");
         byte[] head = Arrays.copyOf(Files.readAllBytes(f), 2 << 20);
         for (int i = 0; i < head.length; i++) {
@@ -130,14 +131,14 @@ class EdgeCasesTest {
                 throw new AssertionError("byte " + i + " is " + head[i] + " after punching the first MiB");
             }
         }
-        String seek = Sh.run("xfs_io", "-c", "seek -d 0", f.toString()).ok().out();
+        String seek = Commands.run("xfs_io", "-c", "seek -d 0", f.toString()).ok().out();
         assertTrue(seek.contains("DATA\t" + (1 << 20)), "first data after the punched hole: " + seek);
     }
 
     @Test
     void statfsDescribesTheBackingFileSystem() {
-        String[] mnt = Sh.run("stat", "-f", "-c", "%b %S %c", fs.mnt().toString()).ok().out().strip().split(" ");
-        String[] src = Sh.run("stat", "-f", "-c", "%b %S %c", fs.source().toString()).ok().out().strip().split(" ");
+        String[] mnt = Commands.run("stat", "-f", "-c", "%b %S %c", fs.mnt().toString()).ok().out().strip().split(" ");
+        String[] src = Commands.run("stat", "-f", "-c", "%b %S %c", fs.source().toString()).ok().out().strip().split(" ");
         assertEquals(Long.parseLong(src[0]) * Long.parseLong(src[1]), Long.parseLong(mnt[0]) * Long.parseLong(mnt[1]),
                 "total size");
         assertEquals(src[2], mnt[2], "total inodes");
@@ -146,39 +147,39 @@ class EdgeCasesTest {
     @Test
     void fifosAndDeviceNodes() {
         Path d = fs.mnt().resolve("special");
-        Sh.run("mkdir", d.toString()).ok();
-        Sh.run("mkfifo", "-m", "0640", d.resolve("p").toString()).ok();
-        assertEquals("fifo 640", Sh.run("stat", "-c", "%F %a", fs.backing(d.resolve("p")).toString()).ok().out().strip());
-        Sh.run("mknod", d.resolve("null").toString(), "c", "1", "3").ok();
+        Commands.run("mkdir", d.toString()).ok();
+        Commands.run("mkfifo", "-m", "0640", d.resolve("p").toString()).ok();
+        assertEquals("fifo 640", Commands.run("stat", "-c", "%F %a", fs.backing(d.resolve("p")).toString()).ok().out().strip());
+        Commands.run("mknod", d.resolve("null").toString(), "c", "1", "3").ok();
         assertEquals("character special file 1 3",
-                Sh.run("stat", "-c", "%F %t %T", fs.backing(d.resolve("null")).toString()).ok().out().strip());
-        assertEquals("character special file 1 3", Sh.run("stat", "-c", "%F %t %T", d.resolve("null").toString()).ok().out().strip());
+                Commands.run("stat", "-c", "%F %t %T", fs.backing(d.resolve("null")).toString()).ok().out().strip());
+        assertEquals("character special file 1 3", Commands.run("stat", "-c", "%F %t %T", d.resolve("null").toString()).ok().out().strip());
         // the mount is nodev: the node exists but cannot be opened through it
-        Sh.run("sh", "-c", "echo x > '" + d.resolve("null") + "'").exit(2);
+        Commands.run("sh", "-c", "echo x > '" + d.resolve("null") + "'").exit(2);
         // a fifo through the mount is a local pipe on the client side
-        Sh.run(null, Duration.ofSeconds(20), "sh", "-c",
+        Commands.run(null, Duration.ofSeconds(20), "sh", "-c",
                 "(echo through-fifo > '" + d.resolve("p") + "' &) ; read line < '" + d.resolve("p") + "'; test \"$line\" = through-fifo").ok();
     }
 
     @Test
     void unprivilegedWriteClearsSetuidAndSetgid() throws IOException {
         Path f = Files.writeString(fs.dir("killpriv").resolve("f"), "#!/bin/sh\n");
-        Sh.run("chmod", "6777", f.toString()).ok();
+        Commands.run("chmod", "6777", f.toString()).ok();
         assertEquals(06777, (int) Files.getAttribute(fs.backing(f), "unix:mode") & 07777);
-        Sh.run(asUser("echo appended >> '" + f + "'")).ok();
+        Commands.run(asUser("echo appended >> '" + f + "'")).ok();
         assertEquals(0777, (int) Files.getAttribute(fs.backing(f), "unix:mode") & 07777,
                 "a write by a user without CAP_FSETID must clear S_ISUID and S_ISGID");
         assertEquals("#!/bin/sh\nappended\n", Files.readString(fs.backing(f)));
 
         // truncation on open by such a user, too
-        Sh.run("chmod", "6777", f.toString()).ok();
-        Sh.run(asUser(": > '" + f + "'")).ok();
+        Commands.run("chmod", "6777", f.toString()).ok();
+        Commands.run(asUser(": > '" + f + "'")).ok();
         assertEquals(0777, (int) Files.getAttribute(fs.backing(f), "unix:mode") & 07777, "O_TRUNC by an unprivileged user");
         assertEquals(0, Files.size(fs.backing(f)));
 
         // root's own write keeps them
-        Sh.run("chmod", "6777", f.toString()).ok();
-        Sh.run("sh", "-c", "echo root >> '" + f + "'").ok();
+        Commands.run("chmod", "6777", f.toString()).ok();
+        Commands.run("sh", "-c", "echo root >> '" + f + "'").ok();
         assertEquals(06777, (int) Files.getAttribute(fs.backing(f), "unix:mode") & 07777, "root keeps the bits");
     }
 
@@ -189,12 +190,12 @@ class EdgeCasesTest {
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Path readable = Files.writeString(d.resolve("readable"), "r");
         Files.setPosixFilePermissions(readable, PosixFilePermissions.fromString("rw-r--r--"));
-        Sh.run(asUser("cat '" + secret + "'")).exit(1);
-        assertEquals("r", Sh.run(asUser("cat '" + readable + "'")).ok().out());
-        Sh.run(asUser("echo no >> '" + readable + "'")).exit(2);
+        Commands.run(asUser("cat '" + secret + "'")).exit(1);
+        assertEquals("r", Commands.run(asUser("cat '" + readable + "'")).ok().out());
+        Commands.run(asUser("echo no >> '" + readable + "'")).exit(2);
         assertEquals("r", Files.readString(fs.backing(readable)));
         Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Sh.run(asUser("touch '" + d.resolve("not-mine") + "'")).exit(1);
+        Commands.run(asUser("touch '" + d.resolve("not-mine") + "'")).exit(1);
         assertTrue(Files.notExists(fs.backing(d.resolve("not-mine"))));
     }
 
@@ -207,17 +208,17 @@ class EdgeCasesTest {
     void filesCreatedByAnotherUserBelongToThatUser() throws IOException {
         Path d = fs.dir("owner");
         Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxrwxrwx"));
-        Sh.run(asUser("echo mine > '" + d.resolve("mine") + "'")).ok();
+        Commands.run(asUser("echo mine > '" + d.resolve("mine") + "'")).ok();
         assertEquals(1234, (int) Files.getAttribute(fs.backing(d.resolve("mine")), "unix:uid"));
         assertEquals(1234, (int) Files.getAttribute(fs.backing(d.resolve("mine")), "unix:gid"));
-        Sh.run(asUser("mkdir '" + d.resolve("mydir") + "'")).ok();
+        Commands.run(asUser("mkdir '" + d.resolve("mydir") + "'")).ok();
         assertEquals(1234, (int) Files.getAttribute(fs.backing(d.resolve("mydir")), "unix:uid"));
-        Sh.run(asUser("ln -s x '" + d.resolve("mylink") + "'")).ok();
+        Commands.run(asUser("ln -s x '" + d.resolve("mylink") + "'")).ok();
         assertEquals(1234, (int) Files.getAttribute(fs.backing(d.resolve("mylink")), "unix:uid",
                 java.nio.file.LinkOption.NOFOLLOW_LINKS));
-        Sh.run(asUser("mkfifo '" + d.resolve("myfifo") + "'")).ok();
+        Commands.run(asUser("mkfifo '" + d.resolve("myfifo") + "'")).ok();
         assertEquals(1234, (int) Files.getAttribute(fs.backing(d.resolve("myfifo")), "unix:uid"));
         // and so the user may chmod it (default_permissions: only the owner may)
-        Sh.run(asUser("chmod 600 '" + d.resolve("mine") + "'")).ok();
+        Commands.run(asUser("chmod 600 '" + d.resolve("mine") + "'")).ok();
     }
 }

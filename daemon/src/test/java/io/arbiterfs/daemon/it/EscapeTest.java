@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -100,23 +101,23 @@ class EscapeTest {
         Path link = dir.resolve("escape");
         assertTrue(Files.isSymbolicLink(link));
         assertEquals(Path.of("../../.."), Files.readSymbolicLink(link));
-        assertEquals("../../..", Sh.run("readlink", link.toString()).ok().out().strip());
-        assertEquals("symbolic link 8", Sh.run("stat", "-c", "%F %s", link.toString()).ok().out().strip(),
+        assertEquals("../../..", Commands.run("readlink", link.toString()).ok().out().strip());
+        assertEquals("symbolic link 8", Commands.run("stat", "-c", "%F %s", link.toString()).ok().out().strip(),
                 "lstat of the link must describe the link, not what it points to");
         // ls -l of the directory (READDIRPLUS attributes) shows it as a link, too
-        assertTrue(Sh.run("ls", "-l", dir.toString()).ok().out().contains("escape -> ../../.."));
+        assertTrue(Commands.run("ls", "-l", dir.toString()).ok().out().contains("escape -> ../../.."));
     }
 
     @Test
     void symlinkLoopBackIntoTheMountIsResolvedByTheKernelInsideSource() throws IOException {
         Set<String> before = outside();
         Path a = fs.dir("a");
-        Sh.run("ln", "-s", "..", a.resolve("up").toString()).ok();
+        Commands.run("ln", "-s", "..", a.resolve("up").toString()).ok();
         // a/up -> MNT, a/up/a -> MNT/a, ... : the kernel walks back into the mount each time
-        Sh.run("touch", a.resolve("up/a/up/zzz").toString()).ok();
+        Commands.run("touch", a.resolve("up/a/up/zzz").toString()).ok();
         assertTrue(Files.isRegularFile(fs.source().resolve("zzz")), "zzz belongs at the SOURCE root");
         // one more 'up' than exists inside the mount leaves it on the client side: ENOENT there
-        Sh.run("touch", a.resolve("up/up/zzz2").toString()).exit(1);
+        Commands.run("touch", a.resolve("up/up/zzz2").toString()).exit(1);
         assertEquals(before, outside());
         assertTrapUntouched();
     }
@@ -129,29 +130,29 @@ class EscapeTest {
         assertEquals(Path.of("../sentinel"), Files.readSymbolicLink(fs.backing(lnk)));
 
         // following it on the client leads to base/m/n/sentinel, which does not exist
-        Sh.run("touch", lnk.resolve("x").toString()).exit(1);
-        Sh.run("mkdir", lnk.resolve("y").toString()).exit(1);
-        Sh.run("ls", lnk + "/").exit(2);
+        Commands.run("touch", lnk.resolve("x").toString()).exit(1);
+        Commands.run("mkdir", lnk.resolve("y").toString()).exit(1);
+        Commands.run("ls", lnk + "/").exit(2);
 
         // -h operations act on the link node itself
-        Sh.run("chown", "-h", "4321:4321", lnk.toString()).ok();
+        Commands.run("chown", "-h", "4321:4321", lnk.toString()).ok();
         assertEquals(4321, (int) Files.getAttribute(fs.backing(lnk), "unix:uid", LinkOption.NOFOLLOW_LINKS));
-        Sh.run("env", "TZ=UTC", "touch", "-h", "-d", "2001-01-01 00:00:00", lnk.toString()).ok();
+        Commands.run("env", "TZ=UTC", "touch", "-h", "-d", "2001-01-01 00:00:00", lnk.toString()).ok();
         assertEquals(FileTime.from(java.time.Instant.parse("2001-01-01T00:00:00Z")),
                 Files.getLastModifiedTime(fs.backing(lnk), LinkOption.NOFOLLOW_LINKS), "the link's own mtime");
-        Sh.run("setfattr", "-h", "-n", "user.evil", "-v", "1", lnk.toString()).exit(1); // no user xattrs on links
-        assertFalse(Sh.run("getfattr", "-d", trap.toString()).out().contains("user.evil"));
-        Sh.run("setfattr", "-h", "-n", "trusted.evil", "-v", "1", lnk.toString()); // may succeed on the link itself
-        assertFalse(Sh.run("getfattr", "-d", "-m", "-", trap.toString()).out().contains("evil"),
+        Commands.run("setfattr", "-h", "-n", "user.evil", "-v", "1", lnk.toString()).exit(1); // no user xattrs on links
+        assertFalse(Commands.run("getfattr", "-d", trap.toString()).out().contains("user.evil"));
+        Commands.run("setfattr", "-h", "-n", "trusted.evil", "-v", "1", lnk.toString()); // may succeed on the link itself
+        assertFalse(Commands.run("getfattr", "-d", "-m", "-", trap.toString()).out().contains("evil"),
                 "an xattr set on the link must not land on its target");
 
         // a hard link of the link is another link, not a link of the target (a directory: EPERM)
-        Sh.run("ln", "-P", lnk.toString(), fs.mnt().resolve("lnk2").toString()).ok();
+        Commands.run("ln", "-P", lnk.toString(), fs.mnt().resolve("lnk2").toString()).ok();
         assertEquals(Path.of("../sentinel"), Files.readSymbolicLink(fs.source().resolve("lnk2")));
 
         // renaming and removing the link leaves the trap alone
-        Sh.run("mv", lnk.toString(), fs.mnt().resolve("lnk3").toString()).ok();
-        Sh.run("rm", fs.mnt().resolve("lnk3").toString(), fs.mnt().resolve("lnk2").toString()).ok();
+        Commands.run("mv", lnk.toString(), fs.mnt().resolve("lnk3").toString()).ok();
+        Commands.run("rm", fs.mnt().resolve("lnk3").toString(), fs.mnt().resolve("lnk2").toString()).ok();
         assertFalse(Files.exists(fs.source().resolve("lnk3"), LinkOption.NOFOLLOW_LINKS));
 
         assertEquals(before, outside());

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -42,7 +43,7 @@ class MountHelperTest {
     void installHelperWritesAnExecutableScriptCallingTheLauncher() throws IOException {
         Path helper = base.resolve("mount.fuse.arbiterfs");
         Path launcher = Cli.repoRoot().resolve("arbiterfs");
-        Sh.Result r = Cli.run("install-helper", "--path", helper.toString()).ok();
+        Commands.Result r = Cli.run("install-helper", "--path", helper.toString()).ok();
         assertTrue(r.out().contains(helper.toString()), r.out());
         assertTrue(Files.isRegularFile(helper));
         assertTrue(Files.isExecutable(helper));
@@ -50,7 +51,7 @@ class MountHelperTest {
         String script = Files.readString(helper);
         assertTrue(script.startsWith("#!/bin/sh\n"), script);
         assertTrue(script.contains("exec " + launcher + " mount \"$@\""), script);
-        Sh.run("sh", "-n", helper.toString()).ok();
+        Commands.run("sh", "-n", helper.toString()).ok();
         // writing it again replaces it
         Cli.run("install-helper", "--path", helper.toString()).ok();
         assertEquals(script, Files.readString(helper));
@@ -60,7 +61,7 @@ class MountHelperTest {
     @Timeout(60)
     void installHelperOutsideTheLauncherIsAUsageError() {
         Path helper = base.resolve("mount.fuse.arbiterfs");
-        Sh.Result r = Sh.run(null, Duration.ofSeconds(60),
+        Commands.Result r = Commands.run(null, Duration.ofSeconds(60),
                 Cli.command(List.of(), "install-helper", "--path", helper.toString()).toArray(String[]::new)).exit(2);
         assertTrue(r.err().contains("launcher"), r.err());
         assertFalse(Files.exists(helper));
@@ -82,14 +83,14 @@ class MountHelperTest {
         Files.writeString(launcher, "#!/bin/sh\nexec " + javaCmd + "\n");
         Files.setPosixFilePermissions(launcher, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path helper = base.resolve("mount.fuse.arbiterfs");
-        Sh.run(null, Duration.ofSeconds(60), Cli.command(List.of("-Darbiterfs.launcher=" + launcher),
+        Commands.run(null, Duration.ofSeconds(60), Cli.command(List.of("-Darbiterfs.launcher=" + launcher),
                 "install-helper", "--path", helper.toString()).toArray(String[]::new)).ok();
 
-        Sh.run(null, Duration.ofSeconds(90), helper.toString(), src.toString(), mnt.toString(), "-o",
+        Commands.run(null, Duration.ofSeconds(90), helper.toString(), src.toString(), mnt.toString(), "-o",
                 "rw,nosuid,nodev,relatime,log=" + base.resolve("unused")).exit(2); // strict options: log= is not one
         assertFalse(Cli.mounted(mnt));
 
-        Sh.run(null, Duration.ofSeconds(90), helper.toString(), src.toString(), mnt.toString(), "-o",
+        Commands.run(null, Duration.ofSeconds(90), helper.toString(), src.toString(), mnt.toString(), "-o",
                 "rw,nosuid,nodev,relatime", "--log", base.resolve("daemon.log").toString()).ok();
         assertTrue(MountTable.isArbiterfs(mnt));
         assertEquals("via helper", Files.readString(mnt.resolve("seen")));

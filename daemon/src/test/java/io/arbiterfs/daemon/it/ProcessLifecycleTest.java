@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.testing.Commands;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,7 +64,7 @@ class ProcessLifecycleTest {
     @Timeout(120)
     void backgroundMountAnswersAtOnceAndUnmountEndsTheDaemon() throws Exception {
         Files.writeString(src.resolve("pre-existing"), "hello");
-        Sh.Result r = Cli.run("mount", src.toString(), mnt.toString(), "--log", log.toString()).ok();
+        Commands.Result r = Cli.run("mount", src.toString(), mnt.toString(), "--log", log.toString()).ok();
         assertTrue(r.out().contains("mounted on " + mnt), r.out());
         // no polling: the mount must answer as soon as the command returned
         assertTrue(MountTable.isArbiterfs(mnt), "mount table: " + MountTable.at(mnt));
@@ -88,7 +89,7 @@ class ProcessLifecycleTest {
     @Test
     @Timeout(60)
     void unknownOptionIsAUsageErrorNamingIt() {
-        Sh.Result r = Cli.run("mount", src.toString(), mnt.toString(), "-o", "rw,bogus_opt", "--log", log.toString()).exit(2);
+        Commands.Result r = Cli.run("mount", src.toString(), mnt.toString(), "-o", "rw,bogus_opt", "--log", log.toString()).exit(2);
         assertTrue(r.err().contains("bogus_opt"), "stderr must name the option: " + r.err());
         assertFalse(Cli.mounted(mnt));
         assertEquals(List.of(), Cli.daemonsFor(mnt), "no daemon may stay behind");
@@ -97,7 +98,7 @@ class ProcessLifecycleTest {
     @Test
     @Timeout(60)
     void missingSourceOrMountpointIsAUsageError() {
-        Sh.Result r = Cli.run("mount", base.resolve("no-such-source").toString(), mnt.toString(), "--log", log.toString()).exit(2);
+        Commands.Result r = Cli.run("mount", base.resolve("no-such-source").toString(), mnt.toString(), "--log", log.toString()).exit(2);
         assertTrue(r.err().contains("no-such-source"), r.err());
         assertFalse(Cli.mounted(mnt));
         r = Cli.run("mount", src.toString(), base.resolve("no-such-mnt").toString(), "--log", log.toString()).exit(2);
@@ -115,7 +116,7 @@ class ProcessLifecycleTest {
         try (FuseMount first = FuseMount.mount(new PassthroughFs(other), "arbiterfs-it-first", mnt,
                 MountOptions.parse(List.of()), SessionOptions.defaults(2))) {
             long before = MountTable.entries().stream().filter(e -> e.target().equals(mnt.toString())).count();
-            Sh.Result r = Cli.run("mount", src.toString(), mnt.toString(), "--log", log.toString()).exit(2);
+            Commands.Result r = Cli.run("mount", src.toString(), mnt.toString(), "--log", log.toString()).exit(2);
             assertTrue(r.err().contains("busy"), r.err());
             assertEquals(before, MountTable.entries().stream().filter(e -> e.target().equals(mnt.toString())).count(),
                     "no second mount stacked on " + mnt);

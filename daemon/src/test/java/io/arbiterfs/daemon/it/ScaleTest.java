@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -43,7 +44,7 @@ class ScaleTest {
         byte[] block = new byte[4096];
         java.util.Arrays.fill(block, (byte) 0x5a);
         Files.createFile(f);
-        Sh.run("truncate", "-s", "5G", f.toString()).ok();
+        Commands.run("truncate", "-s", "5G", f.toString()).ok();
         try (FileChannel ch = FileChannel.open(f, StandardOpenOption.WRITE)) {
             assertEquals(4096, ch.write(ByteBuffer.wrap(block), GIB));
             assertEquals(4096, ch.write(ByteBuffer.wrap(block), 4 * GIB));
@@ -52,7 +53,7 @@ class ScaleTest {
         assertEquals(5 * GIB, Files.size(fs.backing(f)));
 
         // SEEK_DATA/SEEK_HOLE go to the daemon as LSEEK and must report the backing layout
-        Sh.Result r = Sh.run("xfs_io", "-r", "-c", "seek -a -r 0", f.toString()).ok();
+        Commands.Result r = Commands.run("xfs_io", "-r", "-c", "seek -a -r 0", f.toString()).ok();
         List<long[]> seen = new ArrayList<>(); // {0 = HOLE / 1 = DATA, offset}
         Matcher m = Pattern.compile("^(HOLE|DATA)\\s+(\\d+)\\s*$", Pattern.MULTILINE).matcher(r.out());
         while (m.find()) {
@@ -63,11 +64,11 @@ class ScaleTest {
                 layout, "xfs_io seek output:\n" + r.out());
 
         // single probes, including past the last data (ENXIO)
-        assertTrue(Sh.run("xfs_io", "-r", "-c", "seek -d " + (GIB + 4096), f.toString()).ok().out()
+        assertTrue(Commands.run("xfs_io", "-r", "-c", "seek -d " + (GIB + 4096), f.toString()).ok().out()
                 .contains("DATA\t" + 4 * GIB), "next data after the first extent");
-        assertTrue(Sh.run("xfs_io", "-r", "-c", "seek -h " + GIB, f.toString()).ok().out()
+        assertTrue(Commands.run("xfs_io", "-r", "-c", "seek -h " + GIB, f.toString()).ok().out()
                 .contains("HOLE\t" + (GIB + 4096)), "hole right after the first extent");
-        String pastEnd = Sh.run("xfs_io", "-r", "-c", "seek -d " + (4 * GIB + 4096), f.toString()).out();
+        String pastEnd = Commands.run("xfs_io", "-r", "-c", "seek -d " + (4 * GIB + 4096), f.toString()).out();
         assertTrue(pastEnd.contains("EOF"), "no data after the last extent: " + pastEnd);
 
         // the holes read as zeros and the data as written
@@ -80,10 +81,10 @@ class ScaleTest {
         }
 
         // st_blocks stays small: two 4 KiB blocks (plus whatever metadata the backing fs counts)
-        long blocks = Long.parseLong(Sh.run("stat", "-c", "%b", f.toString()).ok().out().strip());
+        long blocks = Long.parseLong(Commands.run("stat", "-c", "%b", f.toString()).ok().out().strip());
         assertTrue(blocks * 512 <= 1 << 20, "5 GiB sparse file uses " + blocks + " blocks through the mount");
         assertTrue(blocks * 512 >= 8192, "the two written blocks must be counted: " + blocks);
-        long duKib = Long.parseLong(Sh.run("du", "-k", f.toString()).ok().out().split("\\s+")[0]);
+        long duKib = Long.parseLong(Commands.run("du", "-k", f.toString()).ok().out().split("\\s+")[0]);
         assertTrue(duKib <= 1024, "du -k says " + duKib);
         Files.delete(f);
     }
@@ -109,11 +110,11 @@ class ScaleTest {
             assertEquals(expected, new HashSet<>(names), "exact name set");
         }
         // ls -f: unsorted, includes . and ..
-        assertEquals("10002", Sh.sh("ls -f '" + d + "' | wc -l").ok().out().strip());
+        assertEquals("10002", Commands.sh("ls -f '" + d + "' | wc -l").ok().out().strip());
         // readdirplus path with attributes: ls -l reports every entry once
-        assertEquals("1000", Sh.sh("ls -la '" + d + "' | grep -c '^d.* [0-9]*-n*$'").ok().out().strip());
-        assertEquals("9000", Sh.sh("ls -la '" + d + "' | grep -c '^-'").ok().out().strip());
-        assertEquals("10000", Sh.sh("find '" + d + "' -mindepth 1 | wc -l").ok().out().strip());
+        assertEquals("1000", Commands.sh("ls -la '" + d + "' | grep -c '^d.* [0-9]*-n*$'").ok().out().strip());
+        assertEquals("9000", Commands.sh("ls -la '" + d + "' | grep -c '^-'").ok().out().strip());
+        assertEquals("10000", Commands.sh("find '" + d + "' -mindepth 1 | wc -l").ok().out().strip());
         // a second listing after the kernel cached everything gives the same answer
         try (Stream<Path> s = Files.list(d)) {
             assertEquals(10_000, s.count());

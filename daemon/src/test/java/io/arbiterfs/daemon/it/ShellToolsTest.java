@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,8 +49,8 @@ class ShellToolsTest {
             Files.setLastModifiedTime(tree.resolve("sub/deeper/data"), old);
 
             Path dst = fs.dir("cpa").resolve("copy");
-            Sh.run("cp", "-a", s(tree), s(dst)).ok();
-            Sh.run("diff", "-r", "--no-dereference", s(tree), s(dst)).ok();
+            Commands.run("cp", "-a", s(tree), s(dst)).ok();
+            Commands.run("diff", "-r", "--no-dereference", s(tree), s(dst)).ok();
 
             Path src = fs.backing(dst);
             assertEquals("rwxr-xr--", perms(src.resolve("exec.sh")));
@@ -60,11 +61,11 @@ class ShellToolsTest {
             assertEquals("s3cr3t", Files.readString(src.resolve("link")));
             assertEquals(old, Files.getLastModifiedTime(src.resolve("sub/deeper/data")));
             assertEquals("d".repeat(100_000), Files.readString(src.resolve("sub/deeper/data")));
-            Sh.run(s(dst.resolve("exec.sh"))).ok();
+            Commands.run(s(dst.resolve("exec.sh"))).ok();
 
             // and cp -a entirely inside the mount
-            Sh.run("cp", "-a", s(dst), s(dst.resolveSibling("copy2"))).ok();
-            Sh.run("diff", "-r", "--no-dereference", s(tree), s(fs.backing(dst.resolveSibling("copy2")))).ok();
+            Commands.run("cp", "-a", s(dst), s(dst.resolveSibling("copy2"))).ok();
+            Commands.run("diff", "-r", "--no-dereference", s(tree), s(fs.backing(dst.resolveSibling("copy2")))).ok();
         } finally {
             Cleanup.deleteTree(tree.getParent());
         }
@@ -74,29 +75,29 @@ class ShellToolsTest {
     void mvLnAndLnS() throws IOException {
         Path d = fs.dir("mvln");
         Files.writeString(d.resolve("a"), "A");
-        Sh.run("mv", s(d.resolve("a")), s(d.resolve("b"))).ok();
+        Commands.run("mv", s(d.resolve("a")), s(d.resolve("b"))).ok();
         assertFalse(Files.exists(fs.backing(d.resolve("a"))));
         assertEquals("A", Files.readString(fs.backing(d.resolve("b"))));
 
         Files.createDirectory(d.resolve("dir"));
-        Sh.run("mv", s(d.resolve("b")), s(d.resolve("dir"))).ok();
+        Commands.run("mv", s(d.resolve("b")), s(d.resolve("dir"))).ok();
         assertEquals("A", Files.readString(fs.backing(d.resolve("dir/b"))));
 
-        Sh.run("ln", s(d.resolve("dir/b")), s(d.resolve("hard"))).ok();
+        Commands.run("ln", s(d.resolve("dir/b")), s(d.resolve("hard"))).ok();
         assertEquals(2, (int) Files.getAttribute(fs.backing(d.resolve("hard")), "unix:nlink"));
         assertEquals(Files.getAttribute(fs.backing(d.resolve("dir/b")), "unix:ino"),
                 Files.getAttribute(fs.backing(d.resolve("hard")), "unix:ino"));
 
-        Sh.run("ln", "-s", "dir/b", s(d.resolve("soft"))).ok();
-        assertEquals("dir/b", Sh.run("readlink", s(d.resolve("soft"))).ok().out().strip());
+        Commands.run("ln", "-s", "dir/b", s(d.resolve("soft"))).ok();
+        assertEquals("dir/b", Commands.run("readlink", s(d.resolve("soft"))).ok().out().strip());
         assertEquals(Path.of("dir/b"), Files.readSymbolicLink(fs.backing(d.resolve("soft"))));
-        assertEquals("A", Sh.run("cat", s(d.resolve("soft"))).ok().out());
+        assertEquals("A", Commands.run("cat", s(d.resolve("soft"))).ok().out());
         // ln -sf replaces an existing link
-        Sh.run("ln", "-sfn", "hard", s(d.resolve("soft"))).ok();
+        Commands.run("ln", "-sfn", "hard", s(d.resolve("soft"))).ok();
         assertEquals(Path.of("hard"), Files.readSymbolicLink(fs.backing(d.resolve("soft"))));
         // mv onto an existing name replaces it
         Files.writeString(d.resolve("new"), "NEW");
-        Sh.run("mv", "-f", s(d.resolve("new")), s(d.resolve("hard"))).ok();
+        Commands.run("mv", "-f", s(d.resolve("new")), s(d.resolve("hard"))).ok();
         assertEquals("NEW", Files.readString(fs.backing(d.resolve("hard"))));
         assertEquals(1, (int) Files.getAttribute(fs.backing(d.resolve("dir/b")), "unix:nlink"));
     }
@@ -105,64 +106,64 @@ class ShellToolsTest {
     void chmodChownTouchTruncate() throws IOException {
         Path d = fs.dir("attrs");
         Path f = Files.writeString(d.resolve("f"), "0123456789");
-        Sh.run("chmod", "0640", s(f)).ok();
+        Commands.run("chmod", "0640", s(f)).ok();
         assertEquals("rw-r-----", perms(fs.backing(f)));
-        Sh.run("chmod", "u+x,o+r", s(f)).ok();
+        Commands.run("chmod", "u+x,o+r", s(f)).ok();
         assertEquals("rwxr--r--", perms(fs.backing(f)));
-        Sh.run("chmod", "4755", s(f)).ok();
+        Commands.run("chmod", "4755", s(f)).ok();
         assertEquals(04755, (int) Files.getAttribute(fs.backing(f), "unix:mode") & 07777);
 
-        Sh.run("chown", "1234:2345", s(f)).ok();
+        Commands.run("chown", "1234:2345", s(f)).ok();
         assertEquals(1234, (int) Files.getAttribute(fs.backing(f), "unix:uid"));
         assertEquals(2345, (int) Files.getAttribute(fs.backing(f), "unix:gid"));
-        assertEquals("1234 2345", Sh.run("stat", "-c", "%u %g", s(f)).ok().out().strip());
-        Sh.run("chown", "-h", "1234", s(Files.createSymbolicLink(d.resolve("l"), Path.of("f")))).ok();
+        assertEquals("1234 2345", Commands.run("stat", "-c", "%u %g", s(f)).ok().out().strip());
+        Commands.run("chown", "-h", "1234", s(Files.createSymbolicLink(d.resolve("l"), Path.of("f")))).ok();
         assertEquals(1234, (int) Files.getAttribute(fs.backing(d.resolve("l")), "unix:uid", LinkOption.NOFOLLOW_LINKS));
 
-        Sh.run("env", "TZ=UTC", "touch", "-d", "2020-01-02 03:04:05", s(f)).ok();
+        Commands.run("env", "TZ=UTC", "touch", "-d", "2020-01-02 03:04:05", s(f)).ok();
         assertEquals(Instant.parse("2020-01-02T03:04:05Z"), Files.getLastModifiedTime(fs.backing(f)).toInstant());
-        assertEquals("1577934245", Sh.run("stat", "-c", "%Y", s(f)).ok().out().strip());
-        Sh.run("touch", s(d.resolve("fresh"))).ok();
+        assertEquals("1577934245", Commands.run("stat", "-c", "%Y", s(f)).ok().out().strip());
+        Commands.run("touch", s(d.resolve("fresh"))).ok();
         assertTrue(Files.isRegularFile(fs.backing(d.resolve("fresh"))));
         assertEquals(0, Files.size(fs.backing(d.resolve("fresh"))));
 
-        Sh.run("truncate", "-s", "1M", s(f)).ok();
+        Commands.run("truncate", "-s", "1M", s(f)).ok();
         assertEquals(1 << 20, Files.size(fs.backing(f)));
         assertEquals(1 << 20, Files.size(f));
-        Sh.run("truncate", "-s", "4", s(f)).ok();
+        Commands.run("truncate", "-s", "4", s(f)).ok();
         assertEquals("0123", Files.readString(fs.backing(f)));
-        assertEquals("0123", Sh.run("cat", s(f)).ok().out());
+        assertEquals("0123", Commands.run("cat", s(f)).ok().out());
     }
 
     @Test
     void ddOdirect64MiBIsByteIdenticalInSource() throws IOException {
         Path f = fs.dir("dd").resolve("f");
-        Sh.run(null, Duration.ofSeconds(120), "dd", "if=/dev/urandom", "of=" + f, "bs=1M", "count=64", "oflag=direct",
+        Commands.run(null, Duration.ofSeconds(120), "dd", "if=/dev/urandom", "of=" + f, "bs=1M", "count=64", "oflag=direct",
                 "status=none").ok();
         assertEquals(64L << 20, Files.size(f));
         assertEquals(64L << 20, Files.size(fs.backing(f)));
         assertEquals(-1L, Files.mismatch(f, fs.backing(f)), "mount and SOURCE must hold the same 64 MiB");
         // and read back with O_DIRECT too
-        Sh.run(null, Duration.ofSeconds(120), "sh", "-c",
+        Commands.run(null, Duration.ofSeconds(120), "sh", "-c",
                 "dd if='" + f + "' iflag=direct bs=1M status=none | cmp - '" + fs.backing(f) + "'").ok();
     }
 
     @Test
     void userXattrs() throws IOException {
         Path f = Files.writeString(fs.dir("xattr").resolve("f"), "x");
-        Sh.run("setfattr", "-n", "user.x", "-v", "y", s(f)).ok();
-        assertEquals("y", Sh.run("getfattr", "--only-values", "-n", "user.x", s(f)).ok().out());
-        assertTrue(Sh.run("getfattr", "-n", "user.x", s(f)).ok().out().contains("user.x=\"y\""));
-        assertEquals("y", Sh.run("getfattr", "--only-values", "-n", "user.x", s(fs.backing(f))).ok().out(),
+        Commands.run("setfattr", "-n", "user.x", "-v", "y", s(f)).ok();
+        assertEquals("y", Commands.run("getfattr", "--only-values", "-n", "user.x", s(f)).ok().out());
+        assertTrue(Commands.run("getfattr", "-n", "user.x", s(f)).ok().out().contains("user.x=\"y\""));
+        assertEquals("y", Commands.run("getfattr", "--only-values", "-n", "user.x", s(fs.backing(f))).ok().out(),
                 "the attribute must be on the backing file");
-        Sh.run("setfattr", "-n", "user.second", "-v", "0x00ff", s(f)).ok();
-        String dump = Sh.run("getfattr", "-d", "-m", "^user\\.", s(f)).ok().out();
+        Commands.run("setfattr", "-n", "user.second", "-v", "0x00ff", s(f)).ok();
+        String dump = Commands.run("getfattr", "-d", "-m", "^user\\.", s(f)).ok().out();
         assertTrue(dump.contains("user.x=\"y\""), dump);
         assertTrue(dump.contains("user.second="), dump);
-        Sh.run("setfattr", "-x", "user.x", s(f)).ok();
-        Sh.run("getfattr", "-n", "user.x", s(fs.backing(f))).exit(1);
-        Sh.run("getfattr", "-n", "user.x", s(f)).exit(1);
-        Sh.run("getfattr", "-n", "user.nonexistent", s(f)).exit(1);
+        Commands.run("setfattr", "-x", "user.x", s(f)).ok();
+        Commands.run("getfattr", "-n", "user.x", s(fs.backing(f))).exit(1);
+        Commands.run("getfattr", "-n", "user.x", s(f)).exit(1);
+        Commands.run("getfattr", "-n", "user.nonexistent", s(f)).exit(1);
     }
 
     @Test
@@ -173,24 +174,24 @@ class ShellToolsTest {
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("locked", r.readLine(), "the holder must report it holds the lock");
-            Sh.run("flock", "-n", "-x", s(f), "true").exit(1);
-            Sh.run("flock", "-n", "-s", s(f), "true").exit(1);
+            Commands.run("flock", "-n", "-x", s(f), "true").exit(1);
+            Commands.run("flock", "-n", "-s", s(f), "true").exit(1);
             // the lock is taken on the backing file, so a host-side locker sees it too
-            Sh.run("flock", "-n", "-x", s(fs.backing(f)), "true").exit(1);
+            Commands.run("flock", "-n", "-x", s(fs.backing(f)), "true").exit(1);
             assertTrue(holder.waitFor(10, TimeUnit.SECONDS), "holder must finish");
             assertEquals(0, holder.exitValue());
         } finally {
             holder.destroyForcibly();
         }
-        Sh.run("flock", "-n", "-x", s(f), "true").exit(0);
-        Sh.run("flock", "-n", "-x", s(fs.backing(f)), "true").exit(0);
+        Commands.run("flock", "-n", "-x", s(f), "true").exit(0);
+        Commands.run("flock", "-n", "-x", s(fs.backing(f)), "true").exit(0);
         // shared locks coexist
         Process shared = new ProcessBuilder("flock", "-s", s(f), "sh", "-c", "echo locked; exec sleep 1").start();
         try {
             BufferedReader r = new BufferedReader(new InputStreamReader(shared.getInputStream(), StandardCharsets.UTF_8));
             assertEquals("locked", r.readLine());
-            Sh.run("flock", "-n", "-s", s(f), "true").exit(0);
-            Sh.run("flock", "-n", "-x", s(f), "true").exit(1);
+            Commands.run("flock", "-n", "-s", s(f), "true").exit(0);
+            Commands.run("flock", "-n", "-x", s(f), "true").exit(1);
         } finally {
             shared.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
@@ -199,7 +200,7 @@ class ShellToolsTest {
     @Test
     void xfsIoOdirectProbe() throws IOException {
         Path f = fs.dir("xfsio").resolve("probe");
-        Sh.Result r = Sh.run("xfs_io", "-f", "-d", "-c", "pwrite 0 20k", s(f)).ok();
+        Commands.Result r = Commands.run("xfs_io", "-f", "-d", "-c", "pwrite 0 20k", s(f)).ok();
         assertTrue(r.out().contains("wrote 20480/20480 bytes at offset 0"), r.out());
         assertTrue(r.err().isEmpty(), r.err());
         assertEquals(20480, Files.size(fs.backing(f)));
@@ -208,7 +209,7 @@ class ShellToolsTest {
         for (byte b : data) {
             assertEquals((byte) 0xcd, b);
         }
-        Sh.Result read = Sh.run("xfs_io", "-d", "-c", "pread -v 16384 16", s(f)).ok();
+        Commands.Result read = Commands.run("xfs_io", "-d", "-c", "pread -v 16384 16", s(f)).ok();
         assertTrue(read.out().contains("cd cd cd cd"), read.out());
     }
 }

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.Commands;
 import io.arbiterfs.daemon.testing.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -140,27 +141,16 @@ class BackendFaultTest {
             cmd.addAll(List.of("-c", "mwrite -S 0x6d " + ThreadLocalRandom.current().nextInt(64 << 10) + " 1"));
         }
         cmd.addAll(List.of("-c", "msync -s 0 65536", f.toString()));
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
-            if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                unexpected.add("xfs_io mmap round hangs");
-                return;
-            }
-            int exit = p.exitValue();
-            if (exit == 128 + 7 || out.contains("SIGBUS") || out.contains("Bus error")) {
-                injectedErrors.incrementAndGet(); // a page whose READ failed
-            } else if (out.isEmpty() && exit == 0) {
-                full.incrementAndGet();
-            } else if (out.contains("Input/output error") || out.contains("No space left") || out.contains("Interrupted system call")) {
-                injectedErrors.incrementAndGet(); // msync: the writeback WRITE failed
-            } else {
-                unexpected.add("xfs_io mmap round: exit " + exit + ": " + out);
-            }
-        } catch (java.io.IOException | InterruptedException e) {
-            unexpected.add("xfs_io: " + e);
+        Commands.Result r = Commands.run(Duration.ofSeconds(30), cmd);
+        String out = (r.out() + r.err()).strip();
+        if (r.exit() == 128 + 7 || out.contains("SIGBUS") || out.contains("Bus error")) {
+            injectedErrors.incrementAndGet(); // a page whose READ failed
+        } else if (out.isEmpty() && r.exit() == 0) {
+            full.incrementAndGet();
+        } else if (out.contains("Input/output error") || out.contains("No space left") || out.contains("Interrupted system call")) {
+            injectedErrors.incrementAndGet(); // msync: the writeback WRITE failed
+        } else {
+            unexpected.add("xfs_io mmap round: exit " + r.exit() + ": " + out);
         }
     }
 

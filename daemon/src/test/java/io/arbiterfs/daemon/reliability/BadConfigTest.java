@@ -1,5 +1,7 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.DaemonProcess;
+import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -38,13 +40,13 @@ class BadConfigTest {
     @AfterEach
     void clean() {
         for (int i = 0; i < 3 && DaemonProcess.mounted(mnt); i++) {
-            Proc.run("umount", "-l", mnt.toString());
+            Commands.run("umount", "-l", mnt.toString());
         }
-        Proc.run("rm", "-rf", "--one-file-system", base.toString());
+        Commands.run("rm", "-rf", "--one-file-system", base.toString());
     }
 
     /** Exit 2, exactly one stderr line containing {@code naming}, nothing mounted or running. */
-    private void refused(Proc.Result r, String naming) throws IOException {
+    private void refused(Commands.Result r, String naming) throws IOException {
         r.exit(2);
         List<String> lines = r.err().strip().lines().toList();
         assertEquals(1, lines.size(), "one line on stderr, got: " + r.err());
@@ -57,7 +59,7 @@ class BadConfigTest {
         }
     }
 
-    private Proc.Result mount(String... extra) {
+    private Commands.Result mount(String... extra) {
         List<String> args = new ArrayList<>(List.of("mount", "--log", base.resolve("daemon.log").toString()));
         args.addAll(List.of(extra));
         return DaemonProcess.run(args.toArray(String[]::new));
@@ -94,12 +96,12 @@ class BadConfigTest {
         Set<PosixFilePermission> before = Files.getPosixFilePermissions(devFuse);
         Set<PosixFilePermission> closed = PosixFilePermissions.fromString("rw-------");
         Path cp = userReadableClassPath();
-        Proc.run("chown", Proc.USER, src.toString(), mnt.toString()).ok();
+        Commands.run("chown", Proc.USER, src.toString(), mnt.toString()).ok();
         Files.setPosixFilePermissions(devFuse, closed);
         try {
             List<String> cmd = Proc.asUserCommand("java", "-cp", cp + "/*", "io.arbiterfs.daemon.cli.Main",
                     "mount", "-f", src.toString(), mnt.toString());
-            refused(Proc.run(java.time.Duration.ofSeconds(90), cmd), "no permission to open /dev/fuse");
+            refused(Commands.run(java.time.Duration.ofSeconds(90), cmd), "no permission to open /dev/fuse");
         } finally {
             Files.setPosixFilePermissions(devFuse, before);
         }
@@ -116,12 +118,12 @@ class BadConfigTest {
             }
             Path jar = dir.resolve(n++ + "-" + p.getFileName() + (Files.isDirectory(p) ? ".jar" : ""));
             if (Files.isDirectory(p)) {
-                Proc.run("jar", "cf", jar.toString(), "-C", p.toString(), ".").ok();
+                Commands.run("jar", "cf", jar.toString(), "-C", p.toString(), ".").ok();
             } else {
                 Files.copy(p, jar);
             }
         }
-        Proc.run("chmod", "-R", "a+rX", dir.toString()).ok();
+        Commands.run("chmod", "-R", "a+rX", dir.toString()).ok();
         return dir;
     }
 }

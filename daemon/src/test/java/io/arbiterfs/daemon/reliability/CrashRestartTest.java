@@ -1,5 +1,7 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.DaemonProcess;
+import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -44,10 +46,10 @@ class CrashRestartTest {
     @AfterEach
     void clean() {
         for (int i = 0; i < 3 && DaemonProcess.mounted(mnt); i++) {
-            Proc.run("umount", "-l", mnt.toString());
+            Commands.run("umount", "-l", mnt.toString());
         }
         assertFalse(DaemonProcess.mounted(mnt), "mount left on " + mnt);
-        Proc.run("rm", "-rf", "--one-file-system", base.toString());
+        Commands.run("rm", "-rf", "--one-file-system", base.toString());
     }
 
     /** Record {@code i} of writer {@code w}: reproducible bytes, so the check needs no copy. */
@@ -101,7 +103,7 @@ class CrashRestartTest {
             }
             assertEquals(WRITERS, endings.size(), "every writer must fail once the daemon is gone: " + endings);
 
-            Proc.Result stat = Proc.run("stat", mnt.toString()).exit(1);
+            Commands.Result stat = Commands.run("stat", mnt.toString()).exit(1);
             assertTrue(stat.err().contains("Transport endpoint is not connected"), "ENOTCONN expected: " + stat.err());
             assertTrue(DaemonProcess.mounted(mnt), "the dead mount stays in the table until unmounted");
             DaemonProcess.run("unmount", mnt.toString()).ok();

@@ -1,5 +1,7 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.DaemonProcess;
+import io.arbiterfs.daemon.testing.Commands;
 import io.arbiterfs.daemon.testing.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -33,9 +35,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class InterruptTest {
     /** Runs {@code body} with SIGALRM in 1 s; prints "errno=N" or "ok". */
-    private static Proc.Result perlWithAlarm(String body, Path file) {
+    private static Commands.Result perlWithAlarm(String body, Path file) {
         String script = "use Fcntl qw(:DEFAULT :flock O_DIRECT); $SIG{ALRM} = sub {}; alarm 1; " + body;
-        return Proc.run(Duration.ofSeconds(30), List.of("perl", "-e", script, file.toString()));
+        return Commands.run(Duration.ofSeconds(30), List.of("perl", "-e", script, file.toString()));
     }
 
     @Nested
@@ -50,9 +52,9 @@ class InterruptTest {
             Path f = Files.writeString(fs.dir("lock").resolve("f"), "x");
             Process holder = new ProcessBuilder("flock", "-o", "-x", f.toString(), "sleep", "60").start(); // -o: only flock(1) holds it
             try {
-                await().atMost(Duration.ofSeconds(10)).until(() -> Proc.run("flock", "-n", f.toString(), "true").exit() == 1);
+                await().atMost(Duration.ofSeconds(10)).until(() -> Commands.run("flock", "-n", f.toString(), "true").exit() == 1);
                 long t0 = System.nanoTime();
-                Proc.Result r = perlWithAlarm("open(my $fh, '<', $ARGV[0]) or die \"open: $!\"; "
+                Commands.Result r = perlWithAlarm("open(my $fh, '<', $ARGV[0]) or die \"open: $!\"; "
                         + "if (flock($fh, LOCK_EX)) { print 'ok'; exit 0 } print 'errno=', $!+0; exit 0;", f).ok();
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertEquals("errno=4", r.out().strip(), "SETLKW must end with EINTR on SIGALRM: " + r);
@@ -63,7 +65,7 @@ class InterruptTest {
                 holder.waitFor(10, TimeUnit.SECONDS);
             }
             // the worker that ran the interrupted SETLKW is free again, and no lock was left behind
-            Proc.run("flock", "-w", "10", f.toString(), "true").ok();
+            Commands.run("flock", "-w", "10", f.toString(), "true").ok();
         }
     }
     }
@@ -82,7 +84,7 @@ class InterruptTest {
             Files.write(fs.backing(f), new byte[8192]);
             for (String io : List.of("sysread($fh, my $buf, 4096)", "syswrite($fh, 'w' x 4096)")) {
                 long t0 = System.nanoTime();
-                Proc.Result r = perlWithAlarm("sysopen(my $fh, $ARGV[0], O_RDWR | O_DIRECT) or die \"open: $!\"; "
+                Commands.Result r = perlWithAlarm("sysopen(my $fh, $ARGV[0], O_RDWR | O_DIRECT) or die \"open: $!\"; "
                         + "if (defined(" + io + ")) { print 'ok'; exit 0 } print 'errno=', $!+0; exit 0;", f).ok();
                 long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
                 assertEquals("errno=4", r.out().strip(), io + " on a 20 s backend must end with EINTR on SIGALRM");
@@ -142,7 +144,7 @@ class InterruptTest {
             }
             System.out.println("SIGTERM with writes in a slow backend: " + Arrays.toString(outcome));
         } finally {
-            Proc.run("rm", "-rf", "--one-file-system", base.toString());
+            Commands.run("rm", "-rf", "--one-file-system", base.toString());
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -39,7 +40,7 @@ class PermissionsTest {
         void otherUsersCannotEvenStatTheMount() throws IOException {
             Files.writeString(fs.mnt().resolve("open-to-all"), "x");
             Files.setPosixFilePermissions(fs.mnt().resolve("open-to-all"), PosixFilePermissions.fromString("rw-rw-rw-"));
-            Proc.Result r = Proc.asUser("stat '" + fs.mnt() + "'").exit(1);
+            Commands.Result r = Proc.asUser("stat '" + fs.mnt() + "'").exit(1);
             assertTrue(r.err().contains("Permission denied"), r.err());
             Proc.asUser("cat '" + fs.mnt().resolve("open-to-all") + "'").exit(1);
             Proc.asUser("echo x > '" + fs.mnt().resolve("new") + "'").exit(2);
@@ -60,7 +61,7 @@ class PermissionsTest {
             Proc.asUser("cd '" + d + "' && umask 022 && touch u-f022 && mkdir u-d022").ok();
             // umask 0 and an explicit mode: exactly the requested mode, nothing added
             Proc.asUser("cd '" + d + "' && umask 0 && perl -e 'use Fcntl; sysopen(F, \"u-0640\", O_CREAT|O_WRONLY, 0640) or die $!'").ok();
-            Proc.sh("cd '" + d + "' && umask 027 && touch r-f && mkdir r-d").ok(); // root too
+            Commands.sh("cd '" + d + "' && umask 027 && touch r-f && mkdir r-d").ok(); // root too
             assertEquals(0600, mode(fs.backing(d.resolve("u-f"))));
             assertEquals(0700, mode(fs.backing(d.resolve("u-d"))));
             assertEquals(0600, mode(fs.backing(d.resolve("u-p"))));
@@ -75,12 +76,12 @@ class PermissionsTest {
         @Test
         void nonOwnerTruncateClearsSetuidAndSetgid() throws IOException {
             Path f = Files.writeString(fs.dir("kill").resolve("f"), "#!/bin/sh\n");
-            Proc.run("chmod", "6777", f.toString()).ok();
+            Commands.run("chmod", "6777", f.toString()).ok();
             Proc.asUser("truncate -s 3 '" + f + "'").ok(); // SETATTR(size) with FATTR_KILL_SUIDGID
             assertEquals(0777, mode(fs.backing(f)), "a non-owner's truncate must clear S_ISUID and S_ISGID");
             assertEquals(3, Files.size(fs.backing(f)));
             // setgid without group-exec is not a privilege bit: it stays, as in the kernel
-            Proc.run("chmod", "2766", f.toString()).ok();
+            Commands.run("chmod", "2766", f.toString()).ok();
             Proc.asUser("echo x >> '" + f + "'").ok();
             assertEquals(02766, mode(fs.backing(f)));
         }

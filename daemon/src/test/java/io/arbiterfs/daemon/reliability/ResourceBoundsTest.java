@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.reliability;
 
+import io.arbiterfs.daemon.testing.Commands;
 import io.arbiterfs.daemon.testing.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -54,7 +55,7 @@ class ResourceBoundsTest {
      */
     @BeforeAll
     static void raiseDescriptorLimit() {
-        Proc.run("prlimit", "--pid", Long.toString(ProcessHandle.current().pid()), "--nofile=100000:100000");
+        Commands.run("prlimit", "--pid", Long.toString(ProcessHandle.current().pid()), "--nofile=100000:100000");
         int hard = hardNofile();
         openFiles = Math.min(OPEN_FILES, hard - openFds() - DISTINCT_FILES - 300);
         if (openFiles < OPEN_FILES) {
@@ -133,7 +134,7 @@ class ResourceBoundsTest {
             p.destroy();
             p.waitFor();
         }
-        Proc.run("sh", "-c", "echo 2 > /proc/sys/vm/drop_caches").ok(); // FORGET what the kernel cached
+        Commands.run("sh", "-c", "echo 2 > /proc/sys/vm/drop_caches").ok(); // FORGET what the kernel cached
         awaitBaseline(fdsBefore, inodesBefore, heapBefore, openFiles + " opens");
     }
 
@@ -158,16 +159,16 @@ class ResourceBoundsTest {
                 Files.createFile(sub.resolve("i" + i));
             }
             // find stats every entry: a LOOKUP (or READDIRPLUS entry) each, an O_PATH fd each in the daemon
-            String count = Proc.run(Duration.ofSeconds(300), List.of("sh", "-c",
+            String count = Commands.run(Duration.ofSeconds(300), List.of("sh", "-c",
                     "find '" + d.resolve(sub.getFileName().toString()) + "' -type f -printf '%s\\n' | wc -l")).ok().out().strip();
             assertEquals(Integer.toString(batch), count);
             assertTrue(fs.passthrough().inodeCount() >= inodesBefore + batch * 9 / 10,
                     "the batch must have been live at once: " + fs.passthrough().inodeCount());
-            Proc.run("sh", "-c", "echo 2 > /proc/sys/vm/drop_caches").ok();
+            Commands.run("sh", "-c", "echo 2 > /proc/sys/vm/drop_caches").ok();
             awaitBaseline(fdsBefore, inodesBefore + 1, Long.MAX_VALUE - (64L << 20), "batch at " + done);
-            Proc.run("rm", "-rf", sub.toString()).ok();
+            Commands.run("rm", "-rf", sub.toString()).ok();
         }
-        Proc.run("sh", "-c", "echo 2 > /proc/sys/vm/drop_caches").ok();
+        Commands.run("sh", "-c", "echo 2 > /proc/sys/vm/drop_caches").ok();
         awaitBaseline(fdsBefore, inodesBefore, heapBefore, INODES + " inodes");
         System.out.printf("ResourceBoundsTest: %d inodes looked up and forgotten in %d s%n", INODES,
                 (System.nanoTime() - t0) / 1_000_000_000L);

@@ -1,4 +1,4 @@
-package io.arbiterfs.daemon.reliability;
+package io.arbiterfs.daemon.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -17,9 +17,9 @@ import java.util.concurrent.TimeUnit;
  * kill it, signal it or run it as another user. {@link #close()} leaves neither a process nor a
  * mount behind, whatever state the test left them in.
  */
-final class DaemonProcess implements AutoCloseable {
-    final Path mnt;
-    final Path log;
+public final class DaemonProcess implements AutoCloseable {
+    public final Path mnt;
+    public final Path log;
     private final Process process;
 
     private DaemonProcess(Process process, Path mnt, Path log) {
@@ -28,20 +28,17 @@ final class DaemonProcess implements AutoCloseable {
         this.log = log;
     }
 
-    static List<String> cli(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.arbiterfs.daemon.cli.Main"));
-        cmd.addAll(List.of(args));
-        return cmd;
+    public static List<String> cli(String... args) {
+        return Commands.java(List.of(), "io.arbiterfs.daemon.cli.Main", args);
     }
 
     /** Runs a CLI command to completion (unmount, a mount expected to fail, ...). */
-    static Proc.Result run(String... args) {
-        return Proc.run(Duration.ofSeconds(90), cli(args));
+    public static Commands.Result run(String... args) {
+        return Commands.run(Duration.ofSeconds(90), cli(args));
     }
 
     /** {@code mount -f SRC MNT -o options}, waiting until the mount answers. */
-    static DaemonProcess start(Path src, Path mnt, Path log, String options) throws IOException {
+    public static DaemonProcess start(Path src, Path mnt, Path log, String options) throws IOException {
         List<String> args = new ArrayList<>(List.of("mount", "-f", src.toString(), mnt.toString()));
         if (!options.isEmpty()) {
             args.addAll(List.of("-o", options));
@@ -64,11 +61,11 @@ final class DaemonProcess implements AutoCloseable {
         return d;
     }
 
-    Process process() {
+    public Process process() {
         return process;
     }
 
-    String logText() {
+    public String logText() {
         try {
             return Files.exists(log) ? Files.readString(log) : "<no log>";
         } catch (IOException e) {
@@ -76,7 +73,7 @@ final class DaemonProcess implements AutoCloseable {
         }
     }
 
-    static boolean mounted(Path mnt) {
+    public static boolean mounted(Path mnt) {
         try {
             return MountTable.at(mnt).isPresent();
         } catch (IOException e) {
@@ -97,7 +94,7 @@ final class DaemonProcess implements AutoCloseable {
             }
         }
         for (int i = 0; i < 3 && mounted(mnt); i++) {
-            Proc.run("umount", "-l", mnt.toString());
+            Commands.run("umount", "-l", mnt.toString());
         }
     }
 }
