@@ -372,15 +372,7 @@ public class ArbitratedFs extends PassthroughFs {
         if (json == null) {
             return -Errno.ENODATA;
         }
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        if (size == 0) {
-            return bytes.length;
-        }
-        if (bytes.length > out.capacity()) {
-            return -Errno.ERANGE;
-        }
-        out.buffer().put(out.offset(), bytes);
-        return bytes.length;
+        return out.xattrReply(json.getBytes(StandardCharsets.UTF_8), size);
     }
 
     @Override

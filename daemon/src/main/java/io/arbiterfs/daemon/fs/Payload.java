@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.fs;
 
+import io.arbiterfs.daemon.nativeio.Errno;
 import java.nio.ByteBuffer;
 
 /**
@@ -35,5 +36,22 @@ public final class Payload {
 
     public int offset() {
         return offset;
+    }
+
+    /**
+     * Answers a GETXATTR/LISTXATTR with {@code value} by the xattr rule: a request of size 0 asks
+     * only for the length; a value larger than the room is ERANGE; otherwise the bytes go here.
+     *
+     * @return the length, or -ERANGE
+     */
+    public int xattrReply(byte[] value, int requestedSize) {
+        if (requestedSize == 0) {
+            return value.length;
+        }
+        if (value.length > capacity) {
+            return -Errno.ERANGE;
+        }
+        buf.put(offset, value);
+        return value.length;
     }
 }

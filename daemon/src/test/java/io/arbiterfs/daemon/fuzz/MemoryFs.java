@@ -429,14 +429,7 @@ final class MemoryFs implements FuseFileSystem {
         if (v == null) {
             return n == null ? -Errno.ESTALE : -Errno.ENODATA;
         }
-        if (size == 0) {
-            return v.length;
-        }
-        if (v.length > out.capacity()) {
-            return -Errno.ERANGE;
-        }
-        out.buffer().put(out.offset(), v);
-        return v.length;
+        return out.xattrReply(v, size);
     }
 
     @Override
@@ -448,14 +441,7 @@ final class MemoryFs implements FuseFileSystem {
         StringBuilder b = new StringBuilder();
         n.xattrs.keySet().forEach(k -> b.append(k).append('\0'));
         byte[] v = b.toString().getBytes(StandardCharsets.UTF_8);
-        if (size == 0) {
-            return v.length;
-        }
-        if (v.length > out.capacity()) {
-            return -Errno.ERANGE;
-        }
-        out.buffer().put(out.offset(), v);
-        return v.length;
+        return out.xattrReply(v, size);
     }
 
     @Override
