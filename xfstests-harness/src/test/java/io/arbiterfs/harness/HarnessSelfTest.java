@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.MountTable;
 import io.arbiterfs.harness.core.DaemonProcess;
 import io.arbiterfs.harness.core.HarnessTest;
 import io.arbiterfs.harness.core.Outcome;

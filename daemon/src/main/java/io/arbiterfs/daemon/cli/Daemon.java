@@ -6,12 +6,12 @@ import io.arbiterfs.daemon.coherence.PathPolicy;
 import io.arbiterfs.daemon.faults.FaultInjectingIo;
 import io.arbiterfs.daemon.faults.FaultPlan;
 import io.arbiterfs.daemon.faults.LatencyIo;
-import io.arbiterfs.daemon.kernel.FuseConst;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
 import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.mount.Mounter;
+import io.arbiterfs.fuse.internal.mount.Mounter;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
-import io.arbiterfs.daemon.transport.SessionOptions;
+import io.arbiterfs.fuse.internal.transport.SessionOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.PosixFileAttributes;
@@ -21,6 +21,9 @@ import java.time.Duration;
 
 /** How mount options become the file system and the session (INIT) options. */
 public final class Daemon {
+    /** The mount type suffix: arbiterfs mounts show as {@value #FS_TYPE}. */
+    public static final String SUBTYPE = "arbiterfs";
+    public static final String FS_TYPE = "fuse." + SUBTYPE;
     private static final Path DEV_FUSE = Path.of("/dev/fuse");
 
     private Daemon() {}

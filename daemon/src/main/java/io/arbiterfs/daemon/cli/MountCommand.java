@@ -1,11 +1,11 @@
 package io.arbiterfs.daemon.cli;
 
 import ch.qos.logback.classic.Level;
-import io.arbiterfs.daemon.fs.FuseFileSystem;
-import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.MountTable;
 import io.arbiterfs.daemon.coherence.PathPolicy;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -82,7 +82,7 @@ final class MountCommand implements Callable<Integer> {
                 return usage("mountpoint " + mp + (Files.exists(mp) ? " is not a directory" : " does not exist"));
             }
             if (MountTable.at(mp).map(e -> e.type().startsWith("fuse")).orElse(false)) {
-                if (defaults && MountTable.isArbiterfs(mp)) {
+                if (defaults && MountTable.hasType(mp, Daemon.FS_TYPE)) {
                     System.out.println("arbiterfs: already mounted on " + mp);
                     return 0;
                 }
@@ -140,7 +140,7 @@ final class MountCommand implements Callable<Integer> {
         FuseMount mount;
         try {
             FuseFileSystem fs = Daemon.fileSystem(src.backing(), opts, policy);
-            mount = FuseMount.mount(fs, src.fsname(), mp, opts, Daemon.sessionOptions(opts));
+            mount = FuseMount.mount(fs, opts.mountSpec(src.fsname(), mp), Daemon.sessionOptions(opts));
         } catch (IOException e) {
             System.err.println("arbiterfs: " + e.getMessage());
             return Main.EXIT_USAGE;
@@ -176,7 +176,7 @@ final class MountCommand implements Callable<Integer> {
 
     /** One log directory per user, so a user's mount never needs to write into root's (or another user's). */
     static Path defaultLogDir() {
-        int uid = io.arbiterfs.daemon.nativeio.Native.libc().getuid();
+        int uid = io.arbiterfs.daemon.nativeio.LibC.get().getuid();
         return Path.of(uid == 0 ? "/tmp/arbiterfs" : "/tmp/arbiterfs-" + uid);
     }
 

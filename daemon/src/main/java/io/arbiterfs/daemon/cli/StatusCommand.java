@@ -1,11 +1,11 @@
 package io.arbiterfs.daemon.cli;
 
 import io.arbiterfs.daemon.coherence.ArbitratedFs;
-import io.arbiterfs.daemon.mount.MountTable;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.NativeString;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.NativeString;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "status", description = {"Show IO modes: per file, or for every file in use on the mount.",
         "Also readable with getfattr -n " + ArbitratedFs.IOMODE_XATTR + ArbitratedFs.TEXT + " FILE."})
 final class StatusCommand implements Callable<Integer> {
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
 
     @Parameters(index = "0", paramLabel = "MOUNTPOINT")
     Path mountpoint;
@@ -36,7 +36,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         Path mp = mountpoint.toAbsolutePath().normalize();
         try {
-            if (!MountTable.isArbiterfs(mp)) {
+            if (!MountTable.hasType(mp, Daemon.FS_TYPE)) {
                 System.err.println("arbiterfs: " + mp + " is not an arbiterfs mount");
                 return Main.EXIT_USAGE;
             }

@@ -1,7 +1,7 @@
 package io.arbiterfs.daemon.cli;
 
-import io.arbiterfs.daemon.mount.Mounter;
-import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.Mounter;
+import io.arbiterfs.fuse.internal.mount.MountTable;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;

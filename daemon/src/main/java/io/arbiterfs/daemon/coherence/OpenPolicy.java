@@ -3,7 +3,7 @@ package io.arbiterfs.daemon.coherence;
 import io.arbiterfs.daemon.coherence.PathPolicy.Mode;
 import io.arbiterfs.daemon.mount.MountOptions;
 import io.arbiterfs.daemon.mount.MountOptions.DirectIo;
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.platform.Linux;
 
 /**
  * The mode an open asks for, before the inode's state has its say: the policy file first, then the

@@ -1,9 +1,9 @@
 package io.arbiterfs.daemon.coherence;
 
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.StatBuffer;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.StatBuffer;
 import java.util.function.LongSupplier;
 
 /**
@@ -12,9 +12,9 @@ import java.util.function.LongSupplier;
  * worker thread, reused for every WRITE.
  */
 final class SizeProbe implements LongSupplier {
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
     // the NativeString itself must stay reachable: its buffer is freed with it
-    private static final io.arbiterfs.daemon.nativeio.NativeString EMPTY_PATH = io.arbiterfs.daemon.nativeio.NativeString.of("");
+    private static final io.arbiterfs.fuse.platform.NativeString EMPTY_PATH = io.arbiterfs.fuse.platform.NativeString.of("");
     private final StatBuffer st = new StatBuffer();
     private int fd = -1;
 

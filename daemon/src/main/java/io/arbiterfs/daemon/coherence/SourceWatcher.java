@@ -1,11 +1,11 @@
 package io.arbiterfs.daemon.coherence;
 
-import io.arbiterfs.daemon.fs.FuseConnection;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.FuseConnection;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.NativeString;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.NativeString;
 import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.util.Optional;
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 final class SourceWatcher implements Runnable, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SourceWatcher.class);
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
 
     private static final int FAN_CLOEXEC = 0x1;
     private static final int FAN_NONBLOCK = 0x2;

@@ -1,7 +1,7 @@
 package io.arbiterfs.daemon.faults;
 
-import io.arbiterfs.daemon.fs.Request;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.passthrough.BackingIo;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;

@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.faults;
 
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.platform.Errno;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

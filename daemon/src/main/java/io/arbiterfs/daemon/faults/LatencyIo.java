@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.faults;
 
-import io.arbiterfs.daemon.fs.Request;
+import io.arbiterfs.fuse.Request;
 import io.arbiterfs.daemon.passthrough.BackingIo;
 import java.util.concurrent.locks.LockSupport;
 

@@ -155,6 +155,12 @@ public final class MountOptions {
         }
     }
 
+    /** The kernel mount these options ask for. */
+    public io.arbiterfs.fuse.internal.mount.MountSpec mountSpec(String fsname, java.nio.file.Path mountpoint) {
+        return new io.arbiterfs.fuse.internal.mount.MountSpec(fsname, io.arbiterfs.daemon.cli.Daemon.SUBTYPE, mountpoint,
+                allowOther, defaultPermissions, readOnly, suid, dev, noexec, noatime, useFusermount);
+    }
+
     /** The fault-injection test aid's plan; {@link FaultPlan#enabled()} is false unless asked for. */
     public FaultPlan faultPlan() {
         return new FaultPlan(faultRate, faultErrnos, faultShortWrites, faultDelayMs, faultSeed);

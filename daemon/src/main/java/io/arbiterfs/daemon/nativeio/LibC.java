@@ -10,9 +10,21 @@ import jnr.ffi.types.ssize_t;
  * <p>Path and buffer arguments are raw addresses ({@code long}) so request names and payloads go
  * from the /dev/fuse buffer to the system call without a copy; names in FUSE requests are already
  * NUL-terminated. {@link NativeString} makes such an address from a Java string. errno is read with
- * {@link Native#errno()} right after a failing call.
+ * {@link io.arbiterfs.fuse.platform.Native#errno()} right after a failing call.
  */
 public interface LibC {
+    /** The process's libc, loaded on first use. */
+    static LibC get() {
+        return Holder.LIBC;
+    }
+
+    /** Lazy holder of the binding. */
+    final class Holder {
+        static final LibC LIBC = jnr.ffi.LibraryLoader.create(LibC.class).load("c");
+
+        private Holder() {}
+    }
+
     // file descriptors and IO
     int open(long path, int flags, int mode);
     int openat(int dirfd, long path, int flags, int mode);

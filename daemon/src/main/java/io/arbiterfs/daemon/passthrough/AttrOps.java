@@ -1,15 +1,15 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.fs.Payload;
-import io.arbiterfs.daemon.kernel.AttrOut;
-import io.arbiterfs.daemon.kernel.FuseConst;
-import io.arbiterfs.daemon.kernel.SetattrIn;
-import io.arbiterfs.daemon.kernel.StatfsOut;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.Payload;
+import io.arbiterfs.fuse.internal.abi.AttrOut;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
+import io.arbiterfs.fuse.internal.abi.SetattrIn;
+import io.arbiterfs.fuse.internal.abi.StatfsOut;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.StatBuffer;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.StatBuffer;
 
 /**
  * Metadata of one inode: stat, SETATTR's mode/owner/size/times, readlink, access and statfs. Calls
@@ -17,7 +17,7 @@ import io.arbiterfs.daemon.nativeio.StatBuffer;
  * /proc/self/fd/N magic link, which names the file itself (for a symlink: the link, not its target).
  */
 final class AttrOps {
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
     static final int STAT_NOFOLLOW = Linux.AT_EMPTY_PATH | Linux.AT_SYMLINK_NOFOLLOW;
     private static final int TIME_BITS = FuseConst.FATTR_ATIME | FuseConst.FATTR_MTIME
             | FuseConst.FATTR_ATIME_NOW | FuseConst.FATTR_MTIME_NOW;

@@ -1,7 +1,7 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.kernel.Attr;
-import io.arbiterfs.daemon.nativeio.StatBuffer;
+import io.arbiterfs.fuse.internal.abi.Attr;
+import io.arbiterfs.fuse.platform.StatBuffer;
 import java.time.Duration;
 
 /** Copies a host {@code struct stat} into a fuse_attr, and splits cache timeouts into sec + nsec. */

@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.fs.Request;
+import io.arbiterfs.fuse.Request;
 
 /**
  * The system calls behind READ, WRITE and FSYNC on an open file's backing fd. {@link PassthroughFs}

@@ -1,11 +1,11 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.fs.DirentSink;
-import io.arbiterfs.daemon.kernel.EntryOut;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.DirentSink;
+import io.arbiterfs.fuse.internal.abi.EntryOut;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
 import java.nio.ByteBuffer;
 
 /**
@@ -19,7 +19,7 @@ final class DirHandle {
         int lookup(Inode dir, long nameAddress, EntryOut out);
     }
 
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
     private static final int BUFFER_SIZE = 32 * 1024;
     // struct linux_dirent64: d_ino u64, d_off s64, d_reclen u16, d_type u8, d_name NUL-terminated
     private static final int D_OFF = 8;

@@ -1,13 +1,13 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.fs.Name;
-import io.arbiterfs.daemon.fs.Request;
-import io.arbiterfs.daemon.kernel.EntryOut;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.internal.abi.EntryOut;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.StatBuffer;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.StatBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  */
 final class EntryOps {
     private static final Logger log = LoggerFactory.getLogger(EntryOps.class);
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
 
     private final InodeTable inodes;
     private final Attrs.Timeout entryTimeout;

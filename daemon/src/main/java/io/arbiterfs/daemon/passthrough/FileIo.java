@@ -1,18 +1,18 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.kernel.FuseConst;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.StatBuffer;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.StatBuffer;
 
 /**
  * Data-path system calls on backing fds: positional reads and writes (never the fd's own offset, so
  * any number of workers may share one fd), open-flag translation and the suid/sgid kill.
  */
 final class FileIo {
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
 
     /**
      * User flags the backing open must not carry:

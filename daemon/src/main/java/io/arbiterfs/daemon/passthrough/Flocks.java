@@ -1,10 +1,10 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.fs.Request;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -14,7 +14,7 @@ import java.util.concurrent.locks.LockSupport;
  * FUSE_INTERRUPT instead of parking a worker thread in the kernel.
  */
 final class Flocks {
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
     private static final long FIRST_PAUSE_NANOS = 200_000; // 0.2 ms
     private static final long MAX_PAUSE_NANOS = 20_000_000; // 20 ms
 

@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.platform.Linux;
 
 /**
  * One file of the source tree as the kernel knows it: a node id, an O_PATH fd that pins the file

@@ -1,9 +1,9 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.kernel.FuseConst;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.StatBuffer;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.StatBuffer;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  */
 final class InodeTable {
     private static final Logger log = LoggerFactory.getLogger(InodeTable.class);
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
 
     private record FileKey(long dev, long ino) {}
 

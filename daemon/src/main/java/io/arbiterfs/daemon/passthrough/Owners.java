@@ -1,10 +1,10 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.fs.Request;
+import io.arbiterfs.fuse.Request;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.StatBuffer;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.StatBuffer;
 
 /**
  * New files belong to whoever asked for them. A root daemon creates everything as root, so after
@@ -14,7 +14,7 @@ import io.arbiterfs.daemon.nativeio.StatBuffer;
  * is followed. A daemon that is not root cannot give files away and leaves them as created.
  */
 final class Owners {
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
     private static final boolean ROOT = libc.getuid() == 0;
 
     private Owners() {}

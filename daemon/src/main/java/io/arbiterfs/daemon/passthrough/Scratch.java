@@ -1,8 +1,8 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.NativeString;
-import io.arbiterfs.daemon.nativeio.StatBuffer;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.NativeString;
+import io.arbiterfs.fuse.platform.StatBuffer;
 import java.nio.ByteBuffer;
 
 /**

@@ -1,10 +1,10 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.daemon.fs.Name;
-import io.arbiterfs.daemon.fs.Payload;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.Payload;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.platform.Native;
 
 /**
  * Extended attributes through the path-based calls on /proc/self/fd/N of the inode's O_PATH fd
@@ -13,7 +13,7 @@ import io.arbiterfs.daemon.nativeio.Native;
  * files and directories and the other namespaces are no business of an unprivileged client.
  */
 final class XattrOps {
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
 
     private XattrOps() {}
 

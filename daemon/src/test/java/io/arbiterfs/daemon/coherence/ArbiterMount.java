@@ -1,10 +1,10 @@
 package io.arbiterfs.daemon.coherence;
 
 import io.arbiterfs.daemon.cli.Daemon;
-import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.mount.MountTable;
-import io.arbiterfs.daemon.mount.Mounter;
+import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.Mounter;
 import io.arbiterfs.daemon.testing.DaemonProcess;
 import io.arbiterfs.daemon.testing.Syscalls;
 import java.io.IOException;
@@ -50,7 +50,7 @@ final class ArbiterMount implements AutoCloseable {
         MountOptions o = MountOptions.parse(List.of(options));
         if (!child) {
             ArbitratedFs fs = Daemon.fileSystem(source, o, Daemon.validate(o));
-            mount = FuseMount.mount(fs, "arbiterfs-coherence", mnt, o, Daemon.sessionOptions(o));
+            mount = FuseMount.mount(fs, o.mountSpec("arbiterfs-coherence", mnt), Daemon.sessionOptions(o));
             daemon = null;
             return;
         }

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -132,6 +132,6 @@ class DataCoherenceTest {
         assertEquals('1', backing[0]);
         assertEquals('2', backing[Syscalls.PAGE]);
         assertEquals('e', backing[2 * Syscalls.PAGE]);
-        Native.libc(); // keeps the native library loaded for the mapping tests above
+        io.arbiterfs.daemon.nativeio.LibC.get(); // keeps the native library loaded for the mapping tests above
     }
 }

@@ -1,8 +1,8 @@
 package io.arbiterfs.daemon.coherence;
 
 import io.arbiterfs.daemon.testing.Syscalls;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;

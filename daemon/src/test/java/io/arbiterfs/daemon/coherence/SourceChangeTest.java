@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.platform.Linux;
 import io.arbiterfs.daemon.testing.Commands;
 import io.arbiterfs.daemon.testing.Syscalls;
 import java.io.IOException;

@@ -3,7 +3,7 @@ package io.arbiterfs.daemon.it;
 import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.MountTable;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -2,9 +2,9 @@ package io.arbiterfs.daemon.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.MountTable;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
 import io.arbiterfs.daemon.cli.Daemon;
 import java.io.IOException;
@@ -93,7 +93,7 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
         // the same stack the CLI mounts: options -> ArbitratedFs over PassthroughFs -> session
         MountOptions parsed = MountOptions.parse(options);
         passthrough = Daemon.fileSystem(source, parsed, Daemon.validate(parsed));
-        mount = FuseMount.mount(passthrough, "arbiterfs-it:" + source, mountpoint, parsed, Daemon.sessionOptions(parsed));
+        mount = FuseMount.mount(passthrough, parsed.mountSpec("arbiterfs-it:" + source, mountpoint), Daemon.sessionOptions(parsed));
     }
 
     private void unmountAndClean() throws IOException {

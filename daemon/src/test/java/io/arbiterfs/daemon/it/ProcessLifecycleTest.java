@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.MountTable;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
-import io.arbiterfs.daemon.transport.SessionOptions;
+import io.arbiterfs.fuse.internal.transport.SessionOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -67,7 +67,7 @@ class ProcessLifecycleTest {
         Commands.Result r = Cli.run("mount", src.toString(), mnt.toString(), "--log", log.toString()).ok();
         assertTrue(r.out().contains("mounted on " + mnt), r.out());
         // no polling: the mount must answer as soon as the command returned
-        assertTrue(MountTable.isArbiterfs(mnt), "mount table: " + MountTable.at(mnt));
+        assertTrue(MountTable.hasType(mnt, io.arbiterfs.daemon.cli.Daemon.FS_TYPE), "mount table: " + MountTable.at(mnt));
         assertEquals("hello", Files.readString(mnt.resolve("pre-existing")));
         Files.writeString(mnt.resolve("new"), "through the daemon");
         assertEquals("through the daemon", Files.readString(src.resolve("new")));
@@ -113,8 +113,8 @@ class ProcessLifecycleTest {
     void busyMountpointIsAUsageErrorAndLeavesTheExistingMountAlone() throws Exception {
         Path other = Files.createDirectory(base.resolve("other-source"));
         Files.writeString(other.resolve("mine"), "first mount");
-        try (FuseMount first = FuseMount.mount(new PassthroughFs(other), "arbiterfs-it-first", mnt,
-                MountOptions.parse(List.of()), SessionOptions.defaults(2))) {
+        try (FuseMount first = FuseMount.mount(new PassthroughFs(other),
+                MountOptions.parse(List.of()).mountSpec("arbiterfs-it-first", mnt), SessionOptions.defaults(2))) {
             long before = MountTable.entries().stream().filter(e -> e.target().equals(mnt.toString())).count();
             Commands.Result r = Cli.run("mount", src.toString(), mnt.toString(), "--log", log.toString()).exit(2);
             assertTrue(r.err().contains("busy"), r.err());
@@ -134,7 +134,7 @@ class ProcessLifecycleTest {
             if (!daemon.isAlive()) {
                 throw new AssertionError("daemon exited with " + daemon.exitValue() + " before mounting:\n" + daemonLog());
             }
-            return MountTable.isArbiterfs(mnt) && Files.isDirectory(mnt);
+            return MountTable.hasType(mnt, io.arbiterfs.daemon.cli.Daemon.FS_TYPE) && Files.isDirectory(mnt);
         });
         // stat through the mount: the mountpoint's attributes now come from SOURCE
         assertEquals(Files.getAttribute(src, "unix:ino"), Files.getAttribute(mnt, "unix:ino"));

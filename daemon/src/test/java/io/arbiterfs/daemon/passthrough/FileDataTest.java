@@ -5,10 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.kernel.FuseConst;
-import io.arbiterfs.daemon.nativeio.Errno;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ class FileDataTest extends PassthroughTestBase {
         long fh = d.create(ROOT, "big", flags);
         long node = d.entry.nodeId();
         assertEquals(FuseConst.FOPEN_DIRECT_IO | FuseConst.FOPEN_PARALLEL_DIRECT_WRITES, d.open.openFlags());
-        int backing = Native.libc().fcntl(fs.fdOf(fh), Linux.F_GETFL, 0);
+        int backing = io.arbiterfs.daemon.nativeio.LibC.get().fcntl(fs.fdOf(fh), Linux.F_GETFL, 0);
         assertEquals(0, backing & Linux.O_DIRECT, "O_DIRECT stripped from the backing fd");
         assertEquals(0, backing & Linux.O_APPEND, "O_APPEND stripped from the backing fd");
         assertEquals(Linux.O_DSYNC, backing & Linux.O_DSYNC, "O_DSYNC kept");

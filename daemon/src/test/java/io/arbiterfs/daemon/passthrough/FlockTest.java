@@ -4,10 +4,10 @@ import static io.arbiterfs.daemon.passthrough.FsDriver.ROOT;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.arbiterfs.daemon.fs.Request;
-import io.arbiterfs.daemon.kernel.FuseConst;
-import io.arbiterfs.daemon.nativeio.Errno;
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.platform.Linux;
 import java.nio.file.Files;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.nativeio.Errno;
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.platform.Linux;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -147,11 +147,11 @@ class InodeTableTest extends PassthroughTestBase {
             long link = d.symlink(ROOT, "out", outside.toString());
             assertEquals(-Errno.ELOOP, d.openRc(link, Linux.O_RDONLY, 0));
             assertEquals(-Errno.ELOOP, d.createRc(ROOT, "out", Linux.O_RDWR | Linux.O_TRUNC, 0644, 0));
-            assertEquals(-Errno.EOPNOTSUPP, d.setattr(link, io.arbiterfs.daemon.kernel.FuseConst.FATTR_MODE, 0, 0, 0777, 0, 0, 0, 0));
+            assertEquals(-Errno.EOPNOTSUPP, d.setattr(link, io.arbiterfs.fuse.internal.abi.FuseConst.FATTR_MODE, 0, 0, 0777, 0, 0, 0, 0));
             assertEquals(-Errno.EOPNOTSUPP, d.setxattr(link, "user.x", new byte[] {1}, 0));
             assertEquals(0, d.listxattr(link, 0, java.nio.ByteBuffer.allocateDirect(1)));
             long before = Files.getLastModifiedTime(outside).toMillis();
-            d.setattr(link, io.arbiterfs.daemon.kernel.FuseConst.FATTR_MTIME, 0, 0, 0, 0, 0, 12345, 0);
+            d.setattr(link, io.arbiterfs.fuse.internal.abi.FuseConst.FATTR_MTIME, 0, 0, 0, 0, 0, 12345, 0);
             assertEquals(before, Files.getLastModifiedTime(outside).toMillis(), "target untouched");
             assertEquals(12345, d.getattr(link).attr().mtime(), "the link itself got the time");
             assertEquals("secret", Files.readString(outside));

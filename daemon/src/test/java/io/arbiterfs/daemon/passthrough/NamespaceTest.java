@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.nativeio.Errno;
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.platform.Linux;
 import io.arbiterfs.daemon.passthrough.FsDriver.Dirent;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ class NamespaceTest extends PassthroughTestBase {
         assertEquals(-Errno.EEXIST, d.symlinkRc(ROOT, "l", "x"));
         Files.writeString(src.resolve("f"), "x");
         assertEquals(-Errno.EINVAL, d.fs.readlink(d.req(d.lookup(ROOT, "f")), d.entry.nodeId(),
-                new io.arbiterfs.daemon.fs.Payload().set(java.nio.ByteBuffer.allocateDirect(64), io.arbiterfs.daemon.nativeio.Native.address(java.nio.ByteBuffer.allocateDirect(64)), 0, 64)));
+                new io.arbiterfs.fuse.Payload().set(java.nio.ByteBuffer.allocateDirect(64), io.arbiterfs.fuse.platform.Native.address(java.nio.ByteBuffer.allocateDirect(64)), 0, 64)));
     }
 
     @Test
@@ -165,17 +165,17 @@ class NamespaceTest extends PassthroughTestBase {
         List<Dirent> again = d.readdirOnce(ROOT, fh, 0, 65536, false);
         assertEquals(all, again);
         assertEquals(-Errno.EINVAL, fs.readdir(d.req(ROOT), ROOT, readIn(fh, 0, 16),
-                new io.arbiterfs.daemon.fs.DirentSink().reset(java.nio.ByteBuffer.allocateDirect(16), 0, 16, false)),
+                new io.arbiterfs.fuse.DirentSink().reset(java.nio.ByteBuffer.allocateDirect(16), 0, 16, false)),
                 "a reply too small for one entry is an error, not end-of-directory");
         assertEquals(0, d.fsyncdir(ROOT, fh, 0));
         assertEquals(0, d.releasedir(ROOT, fh));
         assertEquals(-Errno.EBADF, d.releasedir(ROOT, fh));
     }
 
-    private static io.arbiterfs.daemon.kernel.ReadIn readIn(long fh, long offset, int size) {
-        java.nio.ByteBuffer b = io.arbiterfs.daemon.nativeio.Native.buffer(64);
+    private static io.arbiterfs.fuse.internal.abi.ReadIn readIn(long fh, long offset, int size) {
+        java.nio.ByteBuffer b = io.arbiterfs.fuse.platform.Native.buffer(64);
         b.putLong(0, fh).putLong(8, offset).putInt(16, size);
-        return new io.arbiterfs.daemon.kernel.ReadIn().wrap(b, 0);
+        return new io.arbiterfs.fuse.internal.abi.ReadIn().wrap(b, 0);
     }
 
     private Set<String> populate(int count) throws Exception {
@@ -192,7 +192,7 @@ class NamespaceTest extends PassthroughTestBase {
     void xattrsSetGetListRemove() throws Exception {
         Files.writeString(src.resolve("f"), "x");
         long node = d.lookup(ROOT, "f");
-        java.nio.ByteBuffer buf = io.arbiterfs.daemon.nativeio.Native.buffer(256);
+        java.nio.ByteBuffer buf = io.arbiterfs.fuse.platform.Native.buffer(256);
         assertEquals(0, d.setxattr(node, "user.color", "blue!".getBytes(), 0));
         assertEquals(-Errno.EEXIST, d.setxattr(node, "user.color", "red".getBytes(), Linux.XATTR_CREATE));
         assertEquals(-Errno.ENODATA, d.setxattr(node, "user.other", "1".getBytes(), Linux.XATTR_REPLACE));

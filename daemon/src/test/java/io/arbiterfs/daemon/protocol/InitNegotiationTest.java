@@ -1,12 +1,12 @@
-package io.arbiterfs.daemon.protocol;
+package io.arbiterfs.fuse.internal.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import io.arbiterfs.daemon.kernel.FuseConst;
-import io.arbiterfs.daemon.kernel.InitOut;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.transport.SessionOptions;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
+import io.arbiterfs.fuse.internal.abi.InitOut;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.internal.transport.SessionOptions;
 import org.junit.jupiter.api.Test;
 
 class InitNegotiationTest {

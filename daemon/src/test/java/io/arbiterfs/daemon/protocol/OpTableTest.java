@@ -1,18 +1,18 @@
-package io.arbiterfs.daemon.protocol;
+package io.arbiterfs.fuse.internal.dispatch;
 
 import io.arbiterfs.daemon.testing.NoSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.fs.FuseFileSystem;
-import io.arbiterfs.daemon.fs.Name;
-import io.arbiterfs.daemon.fs.Payload;
-import io.arbiterfs.daemon.fs.Request;
-import io.arbiterfs.daemon.kernel.EntryOut;
-import io.arbiterfs.daemon.kernel.Opcode;
-import io.arbiterfs.daemon.kernel.WriteIn;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.Payload;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.internal.abi.EntryOut;
+import io.arbiterfs.fuse.internal.abi.Opcode;
+import io.arbiterfs.fuse.internal.abi.WriteIn;
+import io.arbiterfs.fuse.platform.Errno;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
-package io.arbiterfs.daemon.protocol;
+package io.arbiterfs.fuse.internal.dispatch;
 
-import io.arbiterfs.daemon.kernel.InHeader;
+import io.arbiterfs.fuse.internal.abi.InHeader;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 

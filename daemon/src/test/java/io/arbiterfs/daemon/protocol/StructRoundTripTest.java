@@ -1,10 +1,10 @@
-package io.arbiterfs.daemon.protocol;
+package io.arbiterfs.fuse.internal.dispatch;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.kernel.*;
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.internal.abi.*;
+import io.arbiterfs.fuse.platform.Native;
 import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import java.util.List;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arbiterfs.daemon.coherence.ArbitratedFs;
 import io.arbiterfs.daemon.it.MountedFs;
-import io.arbiterfs.daemon.nativeio.Errno;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;

@@ -4,11 +4,11 @@ import io.arbiterfs.daemon.testing.NoSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.kernel.Opcode;
-import io.arbiterfs.daemon.nativeio.Errno;
+import io.arbiterfs.fuse.internal.abi.Opcode;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
-import io.arbiterfs.daemon.protocol.Exchange;
-import io.arbiterfs.daemon.protocol.OpTable;
+import io.arbiterfs.fuse.internal.dispatch.Exchange;
+import io.arbiterfs.fuse.internal.dispatch.OpTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arbiterfs.daemon.coherence.ArbitratedFs;
 import io.arbiterfs.daemon.it.MountedFs;
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.platform.Linux;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

@@ -2,7 +2,7 @@ package io.arbiterfs.daemon.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.MountTable;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ public final class DaemonProcess implements AutoCloseable {
                 if (!p.isAlive()) {
                     throw new AssertionError("daemon exited with " + p.exitValue() + " before mounting:\n" + d.logText());
                 }
-                return MountTable.isArbiterfs(mnt);
+                return MountTable.hasType(mnt, io.arbiterfs.daemon.cli.Daemon.FS_TYPE);
             });
         } catch (RuntimeException | Error e) {
             d.close();

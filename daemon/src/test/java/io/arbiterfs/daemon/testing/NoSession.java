@@ -1,9 +1,9 @@
 package io.arbiterfs.daemon.testing;
 
-import io.arbiterfs.daemon.kernel.InitIn;
-import io.arbiterfs.daemon.nativeio.Errno;
-import io.arbiterfs.daemon.protocol.Exchange;
-import io.arbiterfs.daemon.protocol.OpTable;
+import io.arbiterfs.fuse.internal.abi.InitIn;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.internal.dispatch.Exchange;
+import io.arbiterfs.fuse.internal.dispatch.OpTable;
 
 /**
  * The session side of an {@link OpTable} driven directly by a test: INIT answers with an empty

@@ -3,9 +3,9 @@ package io.arbiterfs.daemon.testing;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.NativeString;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.NativeString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -16,7 +16,7 @@ import java.nio.file.Path;
  * forms assert success.
  */
 public final class Syscalls {
-    public static final LibC libc = Native.libc();
+    public static final LibC libc = LibC.get();
     public static final int PAGE = 4096;
 
     private Syscalls() {}

@@ -1,6 +1,6 @@
 package io.arbiterfs.harness.bench;
 
-import io.arbiterfs.daemon.mount.Mounter;
+import io.arbiterfs.fuse.internal.mount.Mounter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,15 +1,15 @@
 package io.arbiterfs.harness.bench;
 
-import io.arbiterfs.daemon.fs.FuseFileSystem;
-import io.arbiterfs.daemon.fs.Name;
-import io.arbiterfs.daemon.fs.Payload;
-import io.arbiterfs.daemon.fs.Request;
-import io.arbiterfs.daemon.kernel.FuseConst;
-import io.arbiterfs.daemon.kernel.WriteIn;
-import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.Payload;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
+import io.arbiterfs.fuse.internal.abi.WriteIn;
+import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.nativeio.Errno;
-import io.arbiterfs.daemon.transport.SessionOptions;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.internal.transport.SessionOptions;
 import io.arbiterfs.harness.core.DaemonFactory;
 import io.arbiterfs.harness.selftest.DelegatingFs;
 import java.io.PrintStream;
@@ -85,7 +85,7 @@ final class XattrProbe {
             }
             double iops;
             String status;
-            try (FuseMount m = FuseMount.mount(fs, "xattr-probe", mnt, o, s)) {
+            try (FuseMount m = FuseMount.mount(fs, o.mountSpec("xattr-probe", mnt), s)) {
                 Path job = base.resolve("job.fio");
                 Files.writeString(job, FioJob.named(Bench.HEADLINE_JOB + "-buf").jobFile(mnt.toString(), runtime));
                 Process fio = new ProcessBuilder("fio", "--output-format=json", job.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();

@@ -1,9 +1,9 @@
 package io.arbiterfs.harness.core;
 
 import io.arbiterfs.daemon.cli.Daemon;
-import io.arbiterfs.daemon.fs.FuseFileSystem;
+import io.arbiterfs.fuse.FuseFileSystem;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.transport.SessionOptions;
+import io.arbiterfs.fuse.internal.transport.SessionOptions;
 import java.nio.file.Path;
 
 /**

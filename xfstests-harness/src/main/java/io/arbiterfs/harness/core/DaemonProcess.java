@@ -1,7 +1,7 @@
 package io.arbiterfs.harness.core;
 
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.mount.MountTable;
+import io.arbiterfs.fuse.internal.mount.MountTable;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

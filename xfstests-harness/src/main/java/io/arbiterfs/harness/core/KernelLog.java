@@ -1,8 +1,8 @@
 package io.arbiterfs.harness.core;
 
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.NativeString;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.NativeString;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * rate-limited to 10 a day, so its absence proves little: the data-verifying tests are the real net.
  */
 public final class KernelLog implements AutoCloseable {
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
     private static final int O_RDONLY_NONBLOCK = 04000;
     private static final int SEEK_END = 2;
     private static final int EAGAIN = 11;

@@ -1,7 +1,7 @@
 package io.arbiterfs.harness.core;
 
-import io.arbiterfs.daemon.fs.FuseFileSystem;
-import io.arbiterfs.daemon.mount.FuseMount;
+import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
 import io.arbiterfs.harness.selftest.BrokenFs;
 import java.io.IOException;
@@ -36,7 +36,7 @@ public final class MountServer {
         }
         FuseMount mount;
         try {
-            mount = FuseMount.mount(fs, "arbiterfs-harness:" + source, mountpoint, options, factory.sessionOptions(options));
+            mount = FuseMount.mount(fs, options.mountSpec("arbiterfs-harness:" + source, mountpoint), factory.sessionOptions(options));
         } catch (IOException e) {
             System.out.println("FAILED " + e.getMessage());
             System.exit(1);

@@ -1,6 +1,6 @@
 package io.arbiterfs.harness.fsx;
 
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.platform.Linux;
 import io.arbiterfs.harness.core.TestFailure;
 import io.arbiterfs.harness.io.Compare;
 import io.arbiterfs.harness.io.FileIo;

@@ -2,9 +2,9 @@ package io.arbiterfs.harness.io;
 
 import com.sun.nio.file.ExtendedOpenOption;
 import io.arbiterfs.daemon.nativeio.LibC;
-import io.arbiterfs.daemon.nativeio.Linux;
-import io.arbiterfs.daemon.nativeio.Native;
-import io.arbiterfs.daemon.nativeio.NativeString;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.platform.NativeString;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.nio.ByteBuffer;
@@ -21,7 +21,7 @@ public final class FileIo {
     /** The DIO alignment xfstests assumes on FUSE (no STATX_DIOALIGN): offsets, lengths and buffers. */
     public static final int DIO_ALIGN = 4096;
 
-    private static final LibC libc = Native.libc();
+    private static final LibC libc = LibC.get();
     private static final sun.misc.Unsafe UNSAFE = unsafe();
 
     private FileIo() {}

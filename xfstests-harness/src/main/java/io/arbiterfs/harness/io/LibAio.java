@@ -1,6 +1,6 @@
 package io.arbiterfs.harness.io;
 
-import io.arbiterfs.daemon.nativeio.Native;
+import io.arbiterfs.fuse.platform.Native;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;

@@ -1,8 +1,8 @@
 package io.arbiterfs.harness.selftest;
 
-import io.arbiterfs.daemon.fs.FuseFileSystem;
-import io.arbiterfs.daemon.fs.Request;
-import io.arbiterfs.daemon.kernel.WriteIn;
+import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.internal.abi.WriteIn;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;

@@ -1,31 +1,31 @@
 package io.arbiterfs.harness.selftest;
 
-import io.arbiterfs.daemon.fs.DirentSink;
-import io.arbiterfs.daemon.fs.FuseConnection;
-import io.arbiterfs.daemon.fs.FuseFileSystem;
-import io.arbiterfs.daemon.fs.Name;
-import io.arbiterfs.daemon.fs.Payload;
-import io.arbiterfs.daemon.fs.Request;
-import io.arbiterfs.daemon.kernel.AttrOut;
-import io.arbiterfs.daemon.kernel.CopyFileRangeIn;
-import io.arbiterfs.daemon.kernel.CreateIn;
-import io.arbiterfs.daemon.kernel.EntryOut;
-import io.arbiterfs.daemon.kernel.FallocateIn;
-import io.arbiterfs.daemon.kernel.FlushIn;
-import io.arbiterfs.daemon.kernel.FsyncIn;
-import io.arbiterfs.daemon.kernel.GetattrIn;
-import io.arbiterfs.daemon.kernel.LkIn;
-import io.arbiterfs.daemon.kernel.LkOut;
-import io.arbiterfs.daemon.kernel.LseekIn;
-import io.arbiterfs.daemon.kernel.MkdirIn;
-import io.arbiterfs.daemon.kernel.MknodIn;
-import io.arbiterfs.daemon.kernel.OpenIn;
-import io.arbiterfs.daemon.kernel.OpenOut;
-import io.arbiterfs.daemon.kernel.ReadIn;
-import io.arbiterfs.daemon.kernel.ReleaseIn;
-import io.arbiterfs.daemon.kernel.SetattrIn;
-import io.arbiterfs.daemon.kernel.StatfsOut;
-import io.arbiterfs.daemon.kernel.WriteIn;
+import io.arbiterfs.fuse.DirentSink;
+import io.arbiterfs.fuse.FuseConnection;
+import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.Payload;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.internal.abi.AttrOut;
+import io.arbiterfs.fuse.internal.abi.CopyFileRangeIn;
+import io.arbiterfs.fuse.internal.abi.CreateIn;
+import io.arbiterfs.fuse.internal.abi.EntryOut;
+import io.arbiterfs.fuse.internal.abi.FallocateIn;
+import io.arbiterfs.fuse.internal.abi.FlushIn;
+import io.arbiterfs.fuse.internal.abi.FsyncIn;
+import io.arbiterfs.fuse.internal.abi.GetattrIn;
+import io.arbiterfs.fuse.internal.abi.LkIn;
+import io.arbiterfs.fuse.internal.abi.LkOut;
+import io.arbiterfs.fuse.internal.abi.LseekIn;
+import io.arbiterfs.fuse.internal.abi.MkdirIn;
+import io.arbiterfs.fuse.internal.abi.MknodIn;
+import io.arbiterfs.fuse.internal.abi.OpenIn;
+import io.arbiterfs.fuse.internal.abi.OpenOut;
+import io.arbiterfs.fuse.internal.abi.ReadIn;
+import io.arbiterfs.fuse.internal.abi.ReleaseIn;
+import io.arbiterfs.fuse.internal.abi.SetattrIn;
+import io.arbiterfs.fuse.internal.abi.StatfsOut;
+import io.arbiterfs.fuse.internal.abi.WriteIn;
 
 /** Forwards every request to another file system; subclasses override what they want to change. */
 public class DelegatingFs implements FuseFileSystem {

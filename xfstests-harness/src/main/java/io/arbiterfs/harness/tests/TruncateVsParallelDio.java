@@ -1,6 +1,6 @@
 package io.arbiterfs.harness.tests;
 
-import io.arbiterfs.daemon.nativeio.Linux;
+import io.arbiterfs.fuse.platform.Linux;
 import io.arbiterfs.harness.core.HarnessTest;
 import io.arbiterfs.harness.core.TestEnv;
 import io.arbiterfs.harness.core.TestFailure;

@@ -1,0 +1,39 @@
+package io.arbiterfs.fuse.internal.abi;
+
+/** fuse_lk_in with its embedded fuse_file_lock. Size 48. */
+public final class LkIn extends Struct<LkIn> {
+    public static final int SIZE = 48;
+
+    @Override
+    public int structSize() {
+        return SIZE;
+    }
+
+    public long fh() {
+        return buf.getLong(at);
+    }
+
+    public long owner() {
+        return buf.getLong(at + 8);
+    }
+
+    public long start() {
+        return buf.getLong(at + 16);
+    }
+
+    public long end() {
+        return buf.getLong(at + 24);
+    }
+
+    public int type() {
+        return buf.getInt(at + 32);
+    }
+
+    public int pid() {
+        return buf.getInt(at + 36);
+    }
+
+    public int lkFlags() {
+        return buf.getInt(at + 40);
+    }
+}

@@ -1,0 +1,19 @@
+package io.arbiterfs.fuse.internal.abi;
+
+/** fuse_open_in (OPEN and OPENDIR). Size 8. */
+public final class OpenIn extends Struct<OpenIn> {
+    public static final int SIZE = 8;
+
+    @Override
+    public int structSize() {
+        return SIZE;
+    }
+
+    public int flags() {
+        return buf.getInt(at);
+    }
+
+    public int openFlags() {
+        return buf.getInt(at + 4);
+    }
+}

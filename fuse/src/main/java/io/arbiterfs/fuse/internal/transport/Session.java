@@ -1,0 +1,202 @@
+package io.arbiterfs.fuse.internal.transport;
+
+import io.arbiterfs.fuse.FuseConnection;
+import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.internal.abi.InitIn;
+import io.arbiterfs.fuse.internal.abi.InitOut;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.internal.dispatch.Exchange;
+import io.arbiterfs.fuse.internal.dispatch.InitNegotiation;
+import io.arbiterfs.fuse.internal.dispatch.OpTable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One FUSE connection: its workers, the INIT negotiation, interrupts, and the end of it all.
+ * The session fd comes from a mount; the session clones one descriptor per extra worker.
+ */
+public final class Session implements OpTable.Control {
+    private static final Logger log = LoggerFactory.getLogger(Session.class);
+
+    private final FuseFileSystem fs;
+    private final SessionOptions options;
+    private final OpTable table;
+    private final List<Worker> workers = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private final List<Integer> fds = new ArrayList<>();
+    private final CountDownLatch initDone = new CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
+    private volatile Connection connection;
+    private Notifier notifier;
+    private Thread notifierThread;
+    private volatile boolean destroyed;
+    private int running;
+
+    public Session(FuseFileSystem fs, SessionOptions options) {
+        this.fs = fs;
+        this.options = options;
+        this.table = new OpTable(fs, this);
+    }
+
+    /** The settled connection, once INIT is done. */
+    public final class Connection implements FuseConnection {
+        private final int minor;
+        private final long flags;
+
+        Connection(int minor, long flags) {
+            this.minor = minor;
+            this.flags = flags;
+        }
+
+        @Override
+        public int minor() {
+            return minor;
+        }
+
+        @Override
+        public long flags() {
+            return flags;
+        }
+
+        @Override
+        public int maxWrite() {
+            return options.maxWrite();
+        }
+
+        @Override
+        public void invalidateData(long node, long offset, long length) {
+            notifier.invalidate(node, offset, length);
+        }
+
+        @Override
+        public int workers() {
+            return options.workers();
+        }
+
+        @Override
+        public boolean invalidateDataNow(long node, long offset, long length) {
+            return notifier.invalidateNow(node, offset, length);
+        }
+
+        @Override
+        public int openBacking(int fd) {
+            return BackingFiles.open(fds.get(0), fd);
+        }
+
+        @Override
+        public int closeBacking(int backingId) {
+            return BackingFiles.close(fds.get(0), backingId);
+        }
+    }
+
+    /** Starts the workers on {@code sessionFd} (which the session now owns) and its clones. */
+    public synchronized void start(int sessionFd, String name) throws IOException {
+        fds.add(sessionFd);
+        for (int i = 1; i < options.workers(); i++) {
+            fds.add(FuseDevice.cloneOf(sessionFd));
+        }
+        running = fds.size();
+        notifier = new Notifier(sessionFd);
+        notifierThread = new Thread(notifier, "fuse-" + name + "-notify");
+        notifierThread.setDaemon(true);
+        notifierThread.start();
+        for (int i = 0; i < fds.size(); i++) {
+            Worker w = new Worker(fds.get(i), table, options.maxWrite(), this::workerExited);
+            workers.add(w);
+            Thread t = new Thread(w, "fuse-" + name + "-" + i);
+            threads.add(t);
+        }
+        threads.forEach(Thread::start);
+    }
+
+    private synchronized void workerExited() {
+        if (--running == 0) {
+            notifier.stop();
+            try {
+                notifierThread.join(2000); // it writes to the session fd, which is closed next
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            fds.forEach(FuseDevice::close);
+            if (!destroyed) {
+                destroyed = true;
+                try {
+                    fs.destroy();
+                } catch (RuntimeException e) {
+                    log.warn("file system destroy failed", e);
+                }
+            }
+            finished.countDown();
+        }
+    }
+
+    public boolean awaitInit(long timeout, TimeUnit unit) throws InterruptedException {
+        return initDone.await(timeout, unit);
+    }
+
+    /** Waits until every worker has stopped (the connection is gone). */
+    public boolean awaitFinished(long timeout, TimeUnit unit) throws InterruptedException {
+        return finished.await(timeout, unit);
+    }
+
+    public boolean isFinished() {
+        return finished.getCount() == 0;
+    }
+
+    public Connection connection() {
+        return connection;
+    }
+
+    public int workerCount() {
+        return workers.size();
+    }
+
+    @Override
+    public int init(Exchange x, InitIn in) {
+        long offered = InitNegotiation.offeredFlags(in, x.bodyLength());
+        InitOut out = x.out(new InitOut());
+        InitNegotiation.Result r = InitNegotiation.negotiate(in.major(), in.minor(), in.maxReadahead(), offered,
+                options.wantedFlags(), options.maxWrite(), options.maxStackDepth(), out);
+        if (r == null) {
+            log.error("kernel speaks FUSE {}.{}; arbiterfs needs 7.{} or newer", in.major(), in.minor(), InitNegotiation.MIN_MINOR);
+            return -71; // EPROTO
+        }
+        if (r.minor() < 0) {
+            return r.replySize();
+        }
+        Connection c = new Connection(r.minor(), r.flags());
+        connection = c;
+        log.info("FUSE {}.{} negotiated (kernel offers 7.{}), flags {}", 7, r.minor(), in.minor(), Long.toHexString(r.flags()));
+        fs.init(c);
+        initDone.countDown();
+        return r.replySize();
+    }
+
+    @Override
+    public int interrupt(long unique) {
+        for (Worker w : workers) {
+            if (w.exchange().request.interrupt(unique)) {
+                log.debug("request {} interrupted", unique);
+                return 0;
+            }
+        }
+        // not running yet (or already answered): the kernel re-sends the interrupt on EAGAIN
+        return -Errno.EAGAIN;
+    }
+
+    @Override
+    public void destroy() {
+        synchronized (this) {
+            if (destroyed) {
+                return;
+            }
+            destroyed = true;
+        }
+        fs.destroy();
+    }
+}

@@ -1,0 +1,50 @@
+package io.arbiterfs.fuse.internal.transport;
+
+import io.arbiterfs.fuse.internal.abi.FuseConst;
+
+/**
+ * What the session asks of the kernel.
+ *
+ * @param workers request threads, each on its own cloned /dev/fuse descriptor
+ * @param maxWrite largest WRITE payload (and READ size) the kernel may send
+ * @param wantedFlags INIT flags (flags | flags2 << 32) to grant when the kernel offers them
+ * @param maxStackDepth passthrough stacking depth to announce (0 unless passthrough is wanted)
+ */
+public record SessionOptions(int workers, int maxWrite, long wantedFlags, int maxStackDepth) {
+    public static final int DEFAULT_MAX_WRITE = 1 << 20;
+
+    /** The flags every arbiterfs session asks for, when offered. */
+    public static final long BASE_FLAGS = FuseConst.ASYNC_READ
+            | FuseConst.ATOMIC_O_TRUNC
+            | FuseConst.EXPORT_SUPPORT
+            | FuseConst.BIG_WRITES
+            | FuseConst.FLOCK_LOCKS
+            | FuseConst.AUTO_INVAL_DATA
+            | FuseConst.DO_READDIRPLUS
+            | FuseConst.READDIRPLUS_AUTO
+            | FuseConst.ASYNC_DIO
+            | FuseConst.PARALLEL_DIROPS
+            | FuseConst.MAX_PAGES
+            | FuseConst.HANDLE_KILLPRIV_V2;
+
+    public SessionOptions {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be at least 1");
+        }
+        if (maxWrite < 4096) {
+            throw new IllegalArgumentException("maxWrite must be at least 4096");
+        }
+    }
+
+    public static SessionOptions defaults(int workers) {
+        return new SessionOptions(workers, DEFAULT_MAX_WRITE, BASE_FLAGS, 0);
+    }
+
+    public SessionOptions withFlags(long extra) {
+        return new SessionOptions(workers, maxWrite, wantedFlags | extra, maxStackDepth);
+    }
+
+    public SessionOptions withMaxStackDepth(int depth) {
+        return new SessionOptions(workers, maxWrite, wantedFlags, depth);
+    }
+}
