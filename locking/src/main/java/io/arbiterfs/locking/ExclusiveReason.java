@@ -10,10 +10,8 @@ public enum ExclusiveReason {
     NOT_PARALLEL,
     /** §3.2 (2): O_APPEND; the end of file must be known. */
     APPEND,
-    /** §3.2 (4), judged by the server's own size before locking: the write ends past EOF. */
+    /** §3.2 (4), judged by the server's own size (asked once the shared side is held): the write ends past EOF. */
     EXTENDING,
-    /** §3.2 (4), re-checked after taking the shared side: the file shrank (or the write began extending) meanwhile. */
-    EXTENDING_RECHECK,
     /** §3.2 (3) / row 18: the inode is CACHED (cached opens or page-cache writeback); no shared writes beside it. */
     CACHED_MODE,
     /** §3.2 (3) / fix 2f3d8ff45798: a cached opener waits for in-flight writes; new writers must not join them. */

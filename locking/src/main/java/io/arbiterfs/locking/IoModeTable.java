@@ -48,7 +48,7 @@ public final class IoModeTable {
 
     private static final int DEFAULT_RECENTLY_CLOSED = 64;
 
-    private final ConcurrentHashMap<Long, InodeState> live = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, InodeIoMode> live = new ConcurrentHashMap<>();
     private final Map<Long, InodeSnapshot> recentlyClosed;
 
     /** A table keeping the final snapshots of the last 64 inodes that lost their last user. */
@@ -105,7 +105,7 @@ public final class IoModeTable {
 
     /** Releases one passthrough open (row 14); says whether the backing id should be closed now. */
     public PassthroughRelease passthroughRelease(long node, Caller who) {
-        InodeState s = existing(node);
+        InodeIoMode s = existing(node);
         if (s == null) {
             return PassthroughRelease.notOpen();
         }
@@ -159,7 +159,7 @@ public final class IoModeTable {
         Objects.requireNonNull(intent, "intent");
         Objects.requireNonNull(serverSize, "serverSize");
         requireClosed(reuse);
-        InodeState s = pinned(node);
+        InodeIoMode s = pinned(node);
         WriteGrant g;
         try {
             g = s.beginWrite(intent, serverSize, deadlineNanos, reuse);
@@ -176,7 +176,7 @@ public final class IoModeTable {
      */
     public WriteGrant beginExclusive(long node, ExclusiveReason reason, long deadlineNanos) {
         Objects.requireNonNull(reason, "reason");
-        InodeState s = pinned(node);
+        InodeIoMode s = pinned(node);
         WriteGrant g;
         try {
             g = s.beginExclusive(reason, deadlineNanos, null);
@@ -194,7 +194,7 @@ public final class IoModeTable {
      * no page cache).
      */
     public boolean notePageCacheWrite(long node) {
-        InodeState s = existing(node);
+        InodeIoMode s = existing(node);
         if (s == null) {
             return false;
         }
@@ -209,7 +209,7 @@ public final class IoModeTable {
 
     /** The backing id every open of {@code node} must use, if the inode is in passthrough mode. */
     public OptionalInt backingIdOf(long node) {
-        InodeState s = existing(node);
+        InodeIoMode s = existing(node);
         if (s == null) {
             return OptionalInt.empty();
         }
@@ -226,7 +226,7 @@ public final class IoModeTable {
      * coherent with its direct writes. Cheap (no snapshot); false for an inode without users.
      */
     public boolean hasCachedOpens(long node) {
-        InodeState s = existing(node);
+        InodeIoMode s = existing(node);
         if (s == null) {
             return false;
         }
@@ -239,10 +239,10 @@ public final class IoModeTable {
 
     /** The live state of {@code node}, or its final state if it recently lost its last user. */
     public Optional<InodeSnapshot> snapshot(long node) {
-        InodeState s = existing(node);
+        InodeIoMode s = existing(node);
         if (s != null) {
             try {
-                return Optional.of(s.snapshot(true));
+                return Optional.of(s.snapshot(true, s.history()));
             } finally {
                 s.unpin();
             }
@@ -255,10 +255,10 @@ public final class IoModeTable {
     /** Snapshots of all live inodes (in no particular order). */
     public List<InodeSnapshot> snapshots() {
         List<InodeSnapshot> out = new ArrayList<>();
-        for (InodeState s : live.values()) {
+        for (InodeIoMode s : live.values()) {
             if (s.tryPin()) {
                 try {
-                    out.add(s.snapshot(true));
+                    out.add(s.snapshot(true, s.history()));
                 } finally {
                     s.unpin();
                 }
@@ -282,16 +282,16 @@ public final class IoModeTable {
     // --------------------------------------------------------------------------------------------------- internals
 
     /** The entry for {@code node}, pinned, created if needed. */
-    private InodeState pinned(long node) {
+    private InodeIoMode pinned(long node) {
         for (;;) {
-            InodeState s = live.get(node);
+            InodeIoMode s = live.get(node);
             if (s != null && s.tryPin()) {
                 return s;
             }
             // Absent, or retired by its last user but not yet removed: install a fresh (pinned) one, unless another
             // thread changed the slot first; then look again. A retired entry is never pinned again, so an open can
             // never be counted in an entry that is on its way out.
-            InodeState fresh = new InodeState(node, this);
+            InodeIoMode fresh = new InodeIoMode(node, this, new IoModeHistory());
             if (s == null ? live.putIfAbsent(node, fresh) == null : live.replace(node, s, fresh)) {
                 return fresh;
             }
@@ -299,13 +299,13 @@ public final class IoModeTable {
     }
 
     /** The entry for {@code node}, pinned, or null if the inode has no users. */
-    private InodeState existing(long node) {
-        InodeState s = live.get(node);
+    private InodeIoMode existing(long node) {
+        InodeIoMode s = live.get(node);
         return s != null && s.tryPin() ? s : null;
     }
 
-    private OpenDecision countedOpen(long node, Function<InodeState, OpenDecision> op) {
-        InodeState s = pinned(node);
+    private OpenDecision countedOpen(long node, Function<InodeIoMode, OpenDecision> op) {
+        InodeIoMode s = pinned(node);
         OpenDecision d = null;
         try {
             d = op.apply(s);
@@ -317,8 +317,8 @@ public final class IoModeTable {
         }
     }
 
-    private boolean release(long node, Function<InodeState, Boolean> op) {
-        InodeState s = existing(node);
+    private boolean release(long node, Function<InodeIoMode, Boolean> op) {
+        InodeIoMode s = existing(node);
         if (s == null) {
             return false;
         }
@@ -348,14 +348,14 @@ public final class IoModeTable {
     }
 
     /** Test probe: the live entry of {@code node} or null, not pinned (it may be retired at any moment). */
-    InodeState liveEntry(long node) {
+    InodeIoMode liveEntry(long node) {
         return live.get(node);
     }
 
     /** Called by the last user of {@code s}. */
-    void retire(InodeState s) {
+    void retire(InodeIoMode s) {
         live.remove(s.node, s);
-        InodeSnapshot last = s.snapshot(false);
+        InodeSnapshot last = s.snapshot(false, s.history());
         synchronized (recentlyClosed) {
             recentlyClosed.put(s.node, last);
         }

@@ -18,13 +18,13 @@ public final class WriteGrant implements AutoCloseable {
     /** Whether the lock is held. */
     public enum Outcome { ACQUIRED, TIMED_OUT, INTERRUPTED }
 
-    private InodeState inode;
+    private InodeIoMode inode;
     private WriteLockMode mode;
     private ExclusiveReason reason;
     private Outcome outcome;
     private boolean closed;
 
-    WriteGrant(InodeState inode, WriteLockMode mode, ExclusiveReason reason, Outcome outcome) {
+    WriteGrant(InodeIoMode inode, WriteLockMode mode, ExclusiveReason reason, Outcome outcome) {
         arm(inode, mode, reason, outcome);
     }
 
@@ -42,7 +42,7 @@ public final class WriteGrant implements AutoCloseable {
         return closed;
     }
 
-    WriteGrant arm(InodeState inode, WriteLockMode mode, ExclusiveReason reason, Outcome outcome) {
+    WriteGrant arm(InodeIoMode inode, WriteLockMode mode, ExclusiveReason reason, Outcome outcome) {
         this.inode = inode;
         this.mode = mode;
         this.reason = reason;

@@ -11,8 +11,8 @@ package io.arbiterfs.locking;
  *       cached, possibly stale i_size, so we check again with ours;</li>
  *   <li>the inode is CACHED or DRAINING ({@link ExclusiveReason#CACHED_MODE}, {@link ExclusiveReason#DRAINING}).</li>
  * </ol>
- * Otherwise SHARED. {@link IoModeTable#beginWrite} applies 1–3 before touching the lock, 4 atomically with joining the
- * shared side, and 3 once more after joining ({@link ExclusiveReason#EXTENDING_RECHECK}).
+ * Otherwise SHARED. {@link InodeIoMode#beginWrite} applies 1–2 before touching the lock, 4 atomically with joining the
+ * shared side, and 3 once after joining (where the size cannot shrink), so it asks the server's size once.
  */
 public final class WriteLockDecision {
 
@@ -45,16 +45,19 @@ public final class WriteLockDecision {
      * asked only when rules 1 and 2 leave the answer open: for the daemon it is a system call.
      */
     static ExclusiveReason beforeLocking(WriteIntent intent, java.util.function.LongSupplier serverSize) {
+        ExclusiveReason byFlags = byFlags(intent);
+        if (byFlags != null) {
+            return byFlags;
+        }
+        return intent.extendsPast(serverSize.getAsLong()) ? ExclusiveReason.EXTENDING : null;
+    }
+
+    /** Rules 1 and 2, which need neither the size nor the lock; {@code null} if the write may try the shared side. */
+    static ExclusiveReason byFlags(WriteIntent intent) {
         if (!intent.parallelAllowed()) {
             return ExclusiveReason.NOT_PARALLEL;
         }
-        if (intent.append()) {
-            return ExclusiveReason.APPEND;
-        }
-        if (intent.extendsPast(serverSize.getAsLong())) {
-            return ExclusiveReason.EXTENDING;
-        }
-        return null;
+        return intent.append() ? ExclusiveReason.APPEND : null;
     }
 
     /** Rule 4; {@code null} if the mode allows shared writes (NEUTRAL, UNCACHED incl. passthrough: row 17). */

@@ -80,7 +80,7 @@ public class IoModeLincheckTest {
         OpenDecision d = table.cachedOpen(NODE, who(), deadline());
         if (d.outcome() == OpenDecision.Outcome.GRANTED) {
             // The entry may be gone already if another thread released "our" open (releases are per inode).
-            InodeState e = table.liveEntry(NODE);
+            InodeIoMode e = table.liveEntry(NODE);
             int inFlight = e == null ? 0 : e.parallelInFlight();
             if (inFlight != 0) {
                 violated("T1: cached open granted with " + inFlight + " parallel writes in flight");
@@ -107,21 +107,20 @@ public class IoModeLincheckTest {
     }
 
     /**
-     * A direct WRITE begun and ended: 0 = parallel within EOF, 1 = extending, 2 = O_APPEND, 3 = within EOF at the
-     * first look but past it at the re-check (the file shrank): SHARED, then dropped for EXCLUSIVE.
+     * A direct WRITE begun and ended: 0 = parallel within EOF, 1 = extending, 2 = O_APPEND, 3 = past EOF of a file
+     * truncated to 0: judged once the shared side is held, which it then leaves for EXCLUSIVE.
      */
     @Operation
     public void write(@Param(name = "kind") int kind) {
         WriteIntent intent = kind == 1 ? WriteIntent.parallel(SIZE, 4096)
                 : kind == 2 ? new WriteIntent(true, true, 0, 4096) : WriteIntent.parallel(0, 4096);
-        int[] sizeCalls = {0};
-        LongSupplier size = kind == 3 ? () -> sizeCalls[0]++ == 0 ? SIZE : 0 : () -> SIZE;
+        LongSupplier size = kind == 3 ? () -> 0 : () -> SIZE;
         try (WriteGrant g = table.beginWrite(NODE, intent, size, deadline())) {
             if (!g.acquired()) {
                 violated("write gave up: " + g);
                 return;
             }
-            InodeState e = table.liveEntry(NODE); // pinned by the grant
+            InodeIoMode e = table.liveEntry(NODE); // pinned by the grant
             if (g.shared() && e.cachedOpensRacy() != 0) {
                 violated("T1: shared write while the inode has " + e.cachedOpensRacy() + " cached opens");
             }
@@ -138,7 +137,7 @@ public class IoModeLincheckTest {
                 violated("truncate gave up: " + g);
                 return;
             }
-            InodeState e = table.liveEntry(NODE);
+            InodeIoMode e = table.liveEntry(NODE);
             if (e.parallelInFlight() != 0 || !e.exclusiveHeld()) {
                 violated("truncate not alone");
             }

@@ -76,20 +76,37 @@ class WriteLockDecisionTest {
         }
     }
 
-    /** §3.2 re-check: the size is asked again after joining the shared side; if it shrank, go exclusive. */
+    /**
+     * §3.2 (3) is judged once, after joining the shared side (no truncate can run there): the size is asked exactly
+     * once per shared-capable write, and an extending write leaves the shared side for the exclusive one.
+     */
     @Test
-    void pastEofRecheckAfterJoiningShared() {
+    void sizeIsAskedOnceAfterJoiningShared() {
         IoModeTable t = new IoModeTable();
         AtomicInteger calls = new AtomicInteger();
-        long[] sizes = {10_000, 100}; // a truncate slipped in between the lockless check and the shared lock
-        try (WriteGrant g = t.beginWrite(NODE, WriteIntent.parallel(0, 4096),
-                () -> sizes[Math.min(calls.getAndIncrement(), 1)], soon())) {
+        try (WriteGrant g = t.beginWrite(NODE, WriteIntent.parallel(0, 4096), () -> {
+            calls.incrementAndGet();
+            return 100;
+        }, soon())) {
             assertTrue(g.acquired());
             assertEquals(WriteLockMode.EXCLUSIVE, g.mode());
-            assertEquals(ExclusiveReason.EXTENDING_RECHECK, g.reason());
+            assertEquals(ExclusiveReason.EXTENDING, g.reason());
             assertEquals(0, t.snapshot(NODE).orElseThrow().parallelWritesInFlight(), "the shared side was left");
         }
-        assertEquals(2, calls.get());
+        assertEquals(1, calls.get());
+        calls.set(0);
+        try (WriteGrant g = t.beginWrite(NODE, WriteIntent.parallel(0, 4096), () -> {
+            calls.incrementAndGet();
+            return 10_000;
+        }, soon())) {
+            assertTrue(g.shared());
+        }
+        assertEquals(1, calls.get(), "a shared write asks the size once");
+        try (WriteGrant g = t.beginWrite(NODE, new WriteIntent(true, true, 0, 4096), () -> {
+            throw new AssertionError("an O_APPEND write needs no size");
+        }, soon())) {
+            assertEquals(ExclusiveReason.APPEND, g.reason());
+        }
         assertEquals(0, t.liveInodes());
     }
 
@@ -98,17 +115,11 @@ class WriteLockDecisionTest {
     void throwingSizeCallbackLeavesNothingHeld() {
         IoModeTable t = new IoModeTable();
         t.directOpen(NODE, ALICE);
-        AtomicInteger calls = new AtomicInteger();
-        for (int throwOn : new int[] {0, 1}) {
-            calls.set(0);
-            assertThrows(IllegalStateException.class, () -> t.beginWrite(NODE, WriteIntent.parallel(0, 1), () -> {
-                if (calls.getAndIncrement() == throwOn) {
-                    throw new IllegalStateException("stat failed");
-                }
-                return 100;
-            }, soon()));
-            Fixtures.assertBalancedWriteSide(t.snapshot(NODE).orElseThrow());
-        }
+        // the size is asked once, with the shared side held: a throw there must leave it
+        assertThrows(IllegalStateException.class, () -> t.beginWrite(NODE, WriteIntent.parallel(0, 1), () -> {
+            throw new IllegalStateException("stat failed");
+        }, soon()));
+        Fixtures.assertBalancedWriteSide(t.snapshot(NODE).orElseThrow());
         t.directRelease(NODE, ALICE);
         assertEquals(0, t.liveInodes());
     }

@@ -1,9 +1,7 @@
 package io.arbiterfs.locking;
 
 import io.arbiterfs.locking.TransitionTable.Row;
-import java.time.Instant;
 import java.util.ArrayDeque;
-import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -11,8 +9,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
- * The IO-mode state and the shared/exclusive write lock of one inode. Lives in an {@link IoModeTable} only while it
- * has users; {@link #pins} counts them.
+ * The IO-mode state and the shared/exclusive write lock of one inode: the server's mirror of the kernel's per-inode
+ * {@code iocachectr} (fs/fuse/iomode.c) plus the lock that lets non-extending direct writes run in parallel. A server
+ * keeps one in its own per-inode object ({@link #InodeIoMode(long, IoModeObserver)}); an {@link IoModeTable} keeps
+ * them per node id for callers that have no such object, only while the inode has users ({@link #pins} counts them).
+ *
+ * <p>How to use it: pick the open call by the reply flags you intend to send and send what the decision says:
+ * no DIRECT_IO, no PASSTHROUGH → {@link #cachedOpen}; PASSTHROUGH → {@link #passthroughOpen}; DIRECT_IO without
+ * PASSTHROUGH → {@link #directOpen}. A counted open ({@link OpenDecision#counted()}) needs exactly one release of the
+ * kind it ended up as. Direct WRITEs: {@link #beginWrite}, do the write, close the grant. Truncate, fallocate, the
+ * destination of copy_file_range: {@link #beginExclusive}. FUSE_WRITE_CACHE writes: {@link #notePageCacheWrite}.
+ * Everything is thread-safe; waits take absolute {@link System#nanoTime()} deadlines ({@link IoModeTable#deadlineIn}).
+ *
+ * <p>History (the transition log, exclusive acquisitions by reason, drain times, who pushed the inode out of
+ * parallel mode) goes to the {@link IoModeObserver}, called under the inode's lock on transitions and exclusive
+ * acquisitions, never on the shared-write fast path.
  *
  * <h2>Synchronization</h2>
  * Everything is guarded by {@link #lock} except one word, {@link #word}, which parallel writers update with a CAS so
@@ -34,14 +45,15 @@ import java.util.function.LongSupplier;
  * closes the shared side (new writers go exclusive instead of waiting), so it waits for at most the writes in flight
  * when it arrived. Shared writers may wait behind a stream of exclusive operations; their deadline bounds that.
  */
-final class InodeState {
+public final class InodeIoMode {
     private static final long COUNT_MASK = 0xFFFF_FFFFL;
     private static final long EXCLUSIVE = 1L << 32;
     private static final long GATE = 1L << 33;
     private static final int RETIRED = -1;
 
     final long node;
-    private final IoModeTable table;
+    private final IoModeTable table; // null when the caller owns this object and its lifetime
+    private final IoModeObserver observer;
 
     /*
      * Plain java.util.concurrent atomics rather than VarHandles: same cost here, and Lincheck's model checker handles
@@ -66,15 +78,26 @@ final class InodeState {
     private boolean pageCacheSeen;
     private int drainWaiters;
     private final ArrayDeque<Object> exclusiveQueue = new ArrayDeque<>();
-    private final long[] exclusiveByReason = new long[ExclusiveReason.values().length];
-    private long drainNanosTotal;
-    private long drainsGivenUp;
-    private Caller pushedOutBy;
-    private final TransitionLog log = new TransitionLog();
 
-    InodeState(long node, IoModeTable table) {
+    /** The state of inode {@code node}, owned by the caller; {@code observer} receives its history. */
+    public InodeIoMode(long node, IoModeObserver observer) {
+        this(node, null, observer);
+    }
+
+    InodeIoMode(long node, IoModeTable table, IoModeObserver observer) {
         this.node = node;
         this.table = table;
+        this.observer = java.util.Objects.requireNonNull(observer, "observer");
+    }
+
+    /** The observer, if it keeps the usual history (for snapshots), else null. */
+    IoModeHistory history() {
+        return observer instanceof IoModeHistory h ? h : null;
+    }
+
+    /** The node id this state belongs to. */
+    public long node() {
+        return node;
     }
 
     // ---------------------------------------------------------------------------------------------- lifecycle (pins)
@@ -92,9 +115,9 @@ final class InodeState {
         }
     }
 
-    /** Drops a user; the last one retires the entry and removes it from the table. */
+    /** Drops a user; the last one retires the entry and removes it from the table (if it is in one). */
     void unpin() {
-        if (pins.getAndDecrement() == 1 && pins.compareAndSet(0, RETIRED)) {
+        if (table != null && pins.getAndDecrement() == 1 && pins.compareAndSet(0, RETIRED)) {
             table.retire(this);
         }
     }
@@ -102,7 +125,7 @@ final class InodeState {
     // ------------------------------------------------------------------------------------------------- opens
 
     /** Rows 1–5. On GRANTED / MUST_USE_PASSTHROUGH the caller's pin becomes the open's pin. */
-    OpenDecision cachedOpen(Caller who, long deadlineNanos) {
+    public OpenDecision cachedOpen(Caller who, long deadlineNanos) {
         synchronized (lock) {
             if (backingId != 0) {
                 return joinPassthrough(Row.R4, ConflictReason.PASSTHROUGH_ACTIVE, who);
@@ -124,7 +147,7 @@ final class InodeState {
             }
             if (result.outcome() == OpenDecision.Outcome.GRANTED) {
                 if (firstCachedUser && !waits) {
-                    pushedOutBy = who;
+                    observer.pushedOut(who);
                 }
                 record(waits ? Row.R3 : firstCachedUser ? Row.R1 : Row.R2, waits ? IoMode.DRAINING : before, who);
             } else if (result.counted()) {
@@ -139,7 +162,7 @@ final class InodeState {
     /** Waits (lock held, draining mark set) until no parallel write is in flight or the inode went passthrough. */
     private OpenDecision drainLocked(Caller who, IoMode before, long deadlineNanos) {
         if (before != IoMode.DRAINING) {
-            pushedOutBy = who;
+            observer.pushedOut(who);
         }
         record(Row.R3, before, who);
         long start = System.nanoTime();
@@ -147,13 +170,15 @@ final class InodeState {
             while (parallelInFlight() > 0 && backingId == 0) {
                 OpenDecision gaveUp = awaitChange(deadlineNanos);
                 if (gaveUp != null) {
-                    drainsGivenUp++;
+                    observer.drained(System.nanoTime() - start, true);
                     return gaveUp;
                 }
             }
-        } finally {
-            drainNanosTotal += System.nanoTime() - start;
+        } catch (RuntimeException | Error e) {
+            observer.drained(System.nanoTime() - start, true);
+            throw e;
         }
+        observer.drained(System.nanoTime() - start, false);
         if (backingId != 0) {
             passthroughOpens++;
             return OpenDecision.mustUse(ConflictReason.BECAME_PASSTHROUGH_WHILE_WAITING, backingId);
@@ -161,7 +186,7 @@ final class InodeState {
         return OpenDecision.granted();
     }
 
-    boolean cachedRelease(Caller who) {
+    public boolean cachedRelease(Caller who) {
         synchronized (lock) {
             if (cachedOpens == 0) {
                 return false;
@@ -175,7 +200,7 @@ final class InodeState {
     }
 
     /** Rows 8–13. */
-    OpenDecision passthroughOpen(int id, Caller who) {
+    public OpenDecision passthroughOpen(int id, Caller who) {
         synchronized (lock) {
             IoMode before = modeLocked();
             if (id <= 0) {
@@ -205,7 +230,7 @@ final class InodeState {
         return OpenDecision.mustUse(reason, backingId);
     }
 
-    PassthroughRelease passthroughRelease(Caller who) {
+    public PassthroughRelease passthroughRelease(Caller who) {
         synchronized (lock) {
             if (passthroughOpens == 0) {
                 return PassthroughRelease.notOpen();
@@ -224,7 +249,7 @@ final class InodeState {
     }
 
     /** Rows 15, 16. */
-    OpenDecision directOpen(Caller who) {
+    public OpenDecision directOpen(Caller who) {
         synchronized (lock) {
             if (backingId != 0) {
                 return joinPassthrough(Row.R16, ConflictReason.PASSTHROUGH_ACTIVE, who);
@@ -235,7 +260,7 @@ final class InodeState {
         }
     }
 
-    boolean directRelease(Caller who) {
+    public boolean directRelease(Caller who) {
         synchronized (lock) {
             if (directOpens == 0) {
                 return false;
@@ -257,7 +282,7 @@ final class InodeState {
     }
 
     /** Row S2 (row 6 inferred). Returns false if ignored: a passthrough inode has no page cache. */
-    boolean notePageCacheWrite() {
+    public boolean notePageCacheWrite() {
         synchronized (lock) {
             if (backingId != 0 || cachedOpens + directOpens + passthroughOpens == 0) {
                 return false; // passthrough has no page cache; without opens (a write merely in flight) nothing to mark
@@ -267,7 +292,7 @@ final class InodeState {
                 pageCacheSeen = true;
                 settle();
                 if (before == IoMode.NEUTRAL || before == IoMode.UNCACHED) {
-                    pushedOutBy = Caller.kernel();
+                    observer.pushedOut(Caller.kernel());
                 }
                 record(Row.S2, before, Caller.kernel());
             }
@@ -275,13 +300,13 @@ final class InodeState {
         }
     }
 
-    int backingId() {
+    public int backingId() {
         synchronized (lock) {
             return backingId;
         }
     }
 
-    boolean hasCachedOpens() {
+    public boolean hasCachedOpens() {
         synchronized (lock) {
             return cachedOpens > 0;
         }
@@ -289,9 +314,18 @@ final class InodeState {
 
     // ------------------------------------------------------------------------------------------------- writes
 
-    /** §3.2 for one direct WRITE. May throw whatever {@code serverSize} throws; then nothing is held. */
-    WriteGrant beginWrite(WriteIntent intent, LongSupplier serverSize, long deadlineNanos, WriteGrant into) {
-        ExclusiveReason early = WriteLockDecision.beforeLocking(intent, serverSize);
+    /**
+     * §3.2 for one direct WRITE: SHARED when the open allows parallel writes, the write is not O_APPEND, it ends within
+     * {@code serverSize}, and the inode is neither CACHED nor DRAINING; otherwise EXCLUSIVE with the reason. The size is
+     * asked once, after joining the shared side (where no truncate can run and no other shared writer extends the file),
+     * and only for writes that could be shared: for a server it is a system call. May throw whatever
+     * {@code serverSize} throws; then nothing is held.
+     *
+     * @param into a closed {@link WriteGrant#reusable()} grant of this thread to fill in place, or null for a new one
+     * @return a grant to close when the write is done; if not {@link WriteGrant#acquired()}, nothing is held
+     */
+    public WriteGrant beginWrite(WriteIntent intent, LongSupplier serverSize, long deadlineNanos, WriteGrant into) {
+        ExclusiveReason early = WriteLockDecision.byFlags(intent);
         if (early != null) {
             return beginExclusive(early, deadlineNanos, into);
         }
@@ -301,7 +335,7 @@ final class InodeState {
                 return slow;
             }
         }
-        // Holding the shared side, no truncate can run: check "extending" again (the first check had no lock).
+        // Holding the shared side, no truncate can run and the file can only grow: judge "extending" now.
         boolean extending;
         try {
             extending = intent.extendsPast(serverSize.getAsLong());
@@ -311,7 +345,7 @@ final class InodeState {
         }
         if (extending) {
             leaveShared();
-            return beginExclusive(ExclusiveReason.EXTENDING_RECHECK, deadlineNanos, into);
+            return beginExclusive(ExclusiveReason.EXTENDING, deadlineNanos, into);
         }
         return grant(into, WriteLockMode.SHARED, null, WriteGrant.Outcome.ACQUIRED);
     }
@@ -362,7 +396,7 @@ final class InodeState {
     }
 
     /** Takes the exclusive side in FIFO order among exclusive operations, after the shared writes in flight. */
-    WriteGrant beginExclusive(ExclusiveReason reason, long deadlineNanos, WriteGrant into) {
+    public WriteGrant beginExclusive(ExclusiveReason reason, long deadlineNanos, WriteGrant into) {
         synchronized (lock) {
             return exclusiveLocked(reason, deadlineNanos, into);
         }
@@ -378,7 +412,8 @@ final class InodeState {
                 if (exclusiveQueue.peekFirst() == ticket) {
                     long w = word.get();
                     if ((w & (EXCLUSIVE | COUNT_MASK)) == 0 && word.compareAndSet(w, w | EXCLUSIVE)) {
-                        exclusiveByReason[reason.ordinal()]++;
+                        observer.exclusive(reason);
+                        notePeak(1); // an exclusive operation is one write-side operation running
                         return grant(into, WriteLockMode.EXCLUSIVE, reason, WriteGrant.Outcome.ACQUIRED);
                     }
                 }
@@ -495,22 +530,44 @@ final class InodeState {
     }
 
     private void record(Row row, IoMode before, Caller who) {
-        log.add(new Transition(Instant.ofEpochMilli(System.currentTimeMillis()), row, before, modeLocked(), who));
+        observer.transition(row, before, modeLocked(), who);
     }
 
-    InodeSnapshot snapshot(boolean live) {
+    /**
+     * A consistent picture of the state, with the history {@code history} recorded (null: none).
+     *
+     * @param live false for the final picture of an inode that lost its last user
+     */
+    public InodeSnapshot snapshot(boolean live, IoModeHistory history) {
         synchronized (lock) {
-            Map<ExclusiveReason, Long> byReason = new EnumMap<>(ExclusiveReason.class);
-            for (ExclusiveReason r : ExclusiveReason.values()) {
-                if (exclusiveByReason[r.ordinal()] != 0) {
-                    byReason.put(r, exclusiveByReason[r.ordinal()]);
-                }
-            }
             long w = word.get();
             return new InodeSnapshot(node, live, modeLocked(), cachedOpens, directOpens, passthroughOpens, backingId,
                     pageCacheSeen, (int) (w & COUNT_MASK), peakParallel.get(), (w & EXCLUSIVE) != 0,
-                    exclusiveQueue.size(), drainWaiters, byReason, drainNanosTotal, drainsGivenUp, pushedOutBy,
-                    log.toList());
+                    exclusiveQueue.size(), drainWaiters,
+                    history == null ? Map.of() : history.exclusiveByReason(), history == null ? 0 : history.drainNanosTotal(),
+                    history == null ? 0 : history.drainsGivenUp(), history == null ? null : history.pushedOutBy(),
+                    history == null ? java.util.List.of() : history.transitions());
         }
+    }
+
+    /** Whether anything holds the inode: counted opens, writes in flight or waiting, waiting openers. */
+    public boolean inUse() {
+        synchronized (lock) {
+            return cachedOpens + directOpens + passthroughOpens + drainWaiters + exclusiveQueue.size() > 0
+                    || (word.get() & (COUNT_MASK | EXCLUSIVE)) != 0;
+        }
+    }
+
+    /** Starts a new peak of parallel writes: the current count. */
+    public void resetPeak() {
+        peakParallel.set(parallelInFlight());
+    }
+
+    /**
+     * The most direct write-side operations that ran at once since creation or {@link #resetPeak()}: shared writes
+     * together, an exclusive operation alone counting 1.
+     */
+    public int peakParallelWrites() {
+        return peakParallel.get();
     }
 }
