@@ -1,8 +1,6 @@
-package io.arbiterfs.daemon.coherence;
+package io.arbiterfs.daemon.arbitration;
 
-import io.arbiterfs.daemon.coherence.PathPolicy.Mode;
-import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.mount.MountOptions.DirectIo;
+import io.arbiterfs.daemon.arbitration.PathPolicy.Mode;
 import io.arbiterfs.fuse.platform.Linux;
 
 /**
@@ -12,8 +10,12 @@ import io.arbiterfs.fuse.platform.Linux;
  * {@code passthrough} turns the remaining (page-cache) opens into passthrough opens.
  */
 public record OpenPolicy(DirectIo dio, boolean parallelDio, boolean passthrough, PathPolicy paths) {
-    public static OpenPolicy of(MountOptions o, PathPolicy paths) {
-        return new OpenPolicy(o.dio, o.parallelDio, o.passthrough, paths);
+    /** Who gets FOPEN_DIRECT_IO: O_DIRECT opens, every open, or none. */
+    public enum DirectIo { AUTO, ALWAYS, NEVER }
+
+    /** The daemon's defaults: dio=auto, parallel_dio, no passthrough, no policy file. */
+    public static OpenPolicy defaults() {
+        return new OpenPolicy(DirectIo.AUTO, true, false, PathPolicy.empty());
     }
 
     /** The wanted mode for an open of {@code relativePath} (null if unknown) with open(2) flags {@code userFlags}. */

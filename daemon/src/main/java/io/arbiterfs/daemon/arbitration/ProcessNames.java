@@ -1,4 +1,4 @@
-package io.arbiterfs.daemon.coherence;
+package io.arbiterfs.daemon.arbitration;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,20 +1,14 @@
 package io.arbiterfs.daemon.cli;
 
 import ch.qos.logback.classic.Level;
-import io.arbiterfs.fuse.FuseFileSystem;
-import io.arbiterfs.fuse.FuseMount;
+import io.arbiterfs.daemon.ArbiterDaemon;
 import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.fuse.internal.mount.MountTable;
-import io.arbiterfs.daemon.coherence.PathPolicy;
-import java.io.BufferedReader;
+import io.arbiterfs.daemon.arbitration.PathPolicy;
+import io.arbiterfs.fuse.Mounts;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
@@ -22,14 +16,11 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import sun.misc.Signal;
 
 @Command(name = "mount", description = {
         "Mount SOURCE (a host directory) on MOUNTPOINT. Without arguments: a default source on a default mountpoint.",
         "Returns once the mount answers; -f stays in the foreground."})
 final class MountCommand implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(MountCommand.class);
-    static final String READY = "ARBITERFS-READY";
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "Backing directory (or a tag with -o source=DIR, or TAG:DIR).")
     String source;
@@ -38,7 +29,7 @@ final class MountCommand implements Callable<Integer> {
     Path mountpoint;
 
     @Option(names = "-o", paramLabel = "OPTS", description = "Comma-separated mount options (see README).")
-    List<String> options = new ArrayList<>();
+    List<String> options = new java.util.ArrayList<>();
 
     @Option(names = "-f", description = "Stay in the foreground.")
     boolean foreground;
@@ -64,7 +55,7 @@ final class MountCommand implements Callable<Integer> {
         PathPolicy policy;
         try {
             opts = MountOptions.parse(options);
-            policy = Daemon.validate(opts);
+            policy = ArbiterDaemon.validate(opts);
             boolean defaults = source == null;
             if (defaults) {
                 Path home = Path.of(System.getProperty("user.home"));
@@ -81,8 +72,8 @@ final class MountCommand implements Callable<Integer> {
             if (!Files.isDirectory(mp)) {
                 return usage("mountpoint " + mp + (Files.exists(mp) ? " is not a directory" : " does not exist"));
             }
-            if (MountTable.at(mp).map(e -> e.type().startsWith("fuse")).orElse(false)) {
-                if (defaults && MountTable.hasType(mp, Daemon.FS_TYPE)) {
+            if (Mounts.at(mp).map(e -> e.type().startsWith("fuse")).orElse(false)) {
+                if (defaults && Mounts.hasType(mp, ArbiterDaemon.FS_TYPE)) {
                     System.out.println("arbiterfs: already mounted on " + mp);
                     return 0;
                 }
@@ -137,86 +128,13 @@ final class MountCommand implements Callable<Integer> {
     }
 
     private int runForeground(Source src, Path mp, MountOptions opts, PathPolicy policy) {
-        FuseMount mount;
-        try {
-            FuseFileSystem fs = Daemon.fileSystem(src.backing(), opts, policy);
-            mount = FuseMount.mount(fs, opts.mountSpec(src.fsname(), mp), Daemon.sessionOptions(opts));
-        } catch (IOException e) {
-            System.err.println("arbiterfs: " + e.getMessage());
-            return Main.EXIT_USAGE;
-        }
-        Runnable stop = () -> {
-            try {
-                mount.unmount(Duration.ofSeconds(5));
-            } catch (IOException e) {
-                log.error("unmount failed: {}", e.getMessage());
-            }
-        };
-        for (String sig : List.of("TERM", "INT", "HUP")) {
-            Signal.handle(new Signal(sig), s -> {
-                log.info("SIG{}: unmounting {}", sig, mp);
-                new Thread(stop, "unmount-on-signal").start();
-            });
-        }
-        if (notifyReady) {
-            System.out.println(READY + " " + mp);
-            System.out.flush();
-            System.out.close(); // the launcher stops reading here
-        } else {
-            System.err.println("arbiterfs: " + src.fsname() + " mounted on " + mp + " (foreground; Ctrl-C unmounts)");
-        }
-        try {
-            mount.awaitUnmounted();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        log.info("{} unmounted; exiting", mp);
-        return 0;
-    }
-
-    /** One log directory per user, so a user's mount never needs to write into root's (or another user's). */
-    static Path defaultLogDir() {
-        int uid = io.arbiterfs.daemon.nativeio.LibC.get().getuid();
-        return Path.of(uid == 0 ? "/tmp/arbiterfs" : "/tmp/arbiterfs-" + uid);
+        return DaemonRun.foreground(() -> ArbiterDaemon.mountSource(src.backing(), src.fsname(), mp, opts, policy), mp,
+                src.fsname(), notifyReady);
     }
 
     /** Re-runs this command in a new session with -f and waits for its readiness line. */
     private int runInBackground(Source src, Path mp, MountOptions opts) {
-        Path logPath = logFile != null ? logFile : defaultLogDir().resolve(mp.toString().replace('/', '_') + ".log");
-        try {
-            Files.createDirectories(logPath.toAbsolutePath().getParent());
-            String java = ProcessHandle.current().info().command().orElse("java");
-            List<String> cmd = new ArrayList<>(List.of("setsid", java, "-cp", System.getProperty("java.class.path")));
-            for (String p : List.of("arbiterfs.launcher")) {
-                if (System.getProperty(p) != null) {
-                    cmd.add("-D" + p + "=" + System.getProperty(p));
-                }
-            }
-            cmd.addAll(List.of(Main.class.getName(), "mount", "-f", "--notify-ready", source, mp.toString(), "-o", opts.render()));
-            Process child = new ProcessBuilder(cmd)
-                    .redirectError(ProcessBuilder.Redirect.appendTo(logPath.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = r.readLine()) != null) {
-                    if (line.startsWith(READY)) {
-                        System.out.println("arbiterfs: " + src.fsname() + " mounted on " + mp + " (log: " + logPath + ")");
-                        return 0;
-                    }
-                }
-            }
-            int code = child.waitFor();
-            List<String> tail = Files.readAllLines(logPath);
-            tail.subList(Math.max(0, tail.size() - 5), tail.size()).forEach(l -> System.err.println("  " + l));
-            System.err.println("arbiterfs: mount failed (log: " + logPath + ")");
-            return code == 0 ? 1 : code;
-        } catch (IOException e) {
-            System.err.println("arbiterfs: cannot start the daemon: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
+        return DaemonRun.background(List.of("mount", "-f", "--notify-ready", source, mp.toString(), "-o", opts.render()), mp,
+                src.fsname(), DaemonRun.logFor(mp, logFile));
     }
 }

@@ -1,7 +1,8 @@
 package io.arbiterfs.daemon.cli;
 
-import io.arbiterfs.daemon.coherence.ArbitratedFs;
-import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.daemon.status.StatusXattrs;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.fuse.Mounts;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.fuse.platform.Native;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 
 /** Reads the IO-mode status the daemon publishes as xattrs, so it needs no channel of its own. */
 @Command(name = "status", description = {"Show IO modes: per file, or for every file in use on the mount.",
-        "Also readable with getfattr -n " + ArbitratedFs.IOMODE_XATTR + ArbitratedFs.TEXT + " FILE."})
+        "Also readable with getfattr -n " + StatusXattrs.IOMODE_XATTR + StatusXattrs.TEXT + " FILE."})
 final class StatusCommand implements Callable<Integer> {
     private static final LibC libc = LibC.get();
 
@@ -36,7 +37,7 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() {
         Path mp = mountpoint.toAbsolutePath().normalize();
         try {
-            if (!MountTable.hasType(mp, Daemon.FS_TYPE)) {
+            if (!Mounts.hasType(mp, ArbiterDaemon.FS_TYPE)) {
                 System.err.println("arbiterfs: " + mp + " is not an arbiterfs mount");
                 return Main.EXIT_USAGE;
             }
@@ -44,13 +45,13 @@ final class StatusCommand implements Callable<Integer> {
             System.err.println("arbiterfs: " + e.getMessage());
             return 1;
         }
-        String suffix = json ? "" : ArbitratedFs.TEXT;
+        String suffix = json ? "" : StatusXattrs.TEXT;
         if (paths.isEmpty()) {
-            return print(mp, ArbitratedFs.STATUS_XATTR + suffix);
+            return print(mp, StatusXattrs.STATUS_XATTR + suffix);
         }
         int rc = 0;
         for (Path p : paths) {
-            rc = Math.max(rc, print(mp.resolve(p), ArbitratedFs.IOMODE_XATTR + suffix));
+            rc = Math.max(rc, print(mp.resolve(p), StatusXattrs.IOMODE_XATTR + suffix));
         }
         return rc;
     }

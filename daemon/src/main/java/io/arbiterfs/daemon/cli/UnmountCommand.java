@@ -1,7 +1,6 @@
 package io.arbiterfs.daemon.cli;
 
-import io.arbiterfs.fuse.internal.mount.Mounter;
-import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.Mounts;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,11 +20,11 @@ final class UnmountCommand implements Callable<Integer> {
     public Integer call() {
         Path mp = mountpoint.toAbsolutePath().normalize();
         try {
-            if (MountTable.at(mp).isEmpty()) {
+            if (Mounts.at(mp).isEmpty()) {
                 System.err.println("arbiterfs: " + mp + " is not mounted");
                 return Main.EXIT_USAGE;
             }
-            Mounter.unmount(mp, lazy);
+            Mounts.unmount(mp, lazy);
             System.out.println("arbiterfs: unmounted " + mp);
             return 0;
         } catch (IOException e) {

@@ -1,13 +1,16 @@
 package io.arbiterfs.daemon.faults;
 
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.ForwardingFileSystem;
 import io.arbiterfs.fuse.Request;
-import io.arbiterfs.daemon.passthrough.BackingIo;
+import io.arbiterfs.fuse.WriteArgs;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A test and benchmark aid ({@code -o backend_latency_us=N}): every backend WRITE waits N
- * microseconds before the real pwrite, as a slow device would, without making the daemon's own CPU
- * path any slower. It sits below the coherence layer (inside the write lock), so it shows whether
+ * microseconds before it reaches the wrapped file system, as a slow device would, without making the daemon's own
+ * CPU path any slower. It sits below the IO-mode arbitration (inside the write lock), so it shows whether
  * writes that the kernel lets run in parallel also overlap in the daemon: with 4 writers and
  * 1000 µs, writes that overlap give close to 4 × 1000 IOPS, serialized ones at most 1000.
  *
@@ -16,35 +19,24 @@ import java.util.concurrent.locks.LockSupport;
  * spins the rest. Waits shorter than that spin entirely. Measured waits are within a few µs of N
  * when a core is free; the spinning costs up to {@link #SPIN_NANOS} of CPU per write.
  */
-public final class LatencyIo implements BackingIo {
+public final class BackendLatency<F, D> extends ForwardingFileSystem<F, D> {
     /** The tail of each wait that is spun rather than parked (the timer slack plus a margin). */
     static final long SPIN_NANOS = 80_000;
 
-    private final BackingIo real;
     private final long nanos;
 
-    public LatencyIo(BackingIo real, int micros) {
+    public BackendLatency(FileSystem<F, D> backend, int micros) {
+        super(backend);
         if (micros < 0) {
             throw new IllegalArgumentException("latency must be >= 0 µs, not " + micros);
         }
-        this.real = real;
         this.nanos = micros * 1_000L;
     }
 
     @Override
-    public long pread(Request req, int fd, long address, int length, long offset) {
-        return real.pread(req, fd, address, length, offset);
-    }
-
-    @Override
-    public long pwrite(Request req, int fd, long address, int length, long offset) {
+    public int write(Request req, long node, F file, WriteArgs args, DataView data) {
         waitFor(nanos);
-        return real.pwrite(req, fd, address, length, offset);
-    }
-
-    @Override
-    public int fsync(Request req, int fd, boolean dataOnly) {
-        return real.fsync(req, fd, dataOnly);
+        return super.write(req, node, file, args, data);
     }
 
     /** Waits {@code nanos}: parks for most of it, spins the last {@link #SPIN_NANOS}. */

@@ -1,35 +1,38 @@
 package io.arbiterfs.daemon.faults;
 
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.ForwardingFileSystem;
+import io.arbiterfs.fuse.ReplyBuffer;
 import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.WriteArgs;
 import io.arbiterfs.fuse.platform.Errno;
-import io.arbiterfs.daemon.passthrough.BackingIo;
+import java.nio.ByteBuffer;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A test aid: the backend as a failing disk would behave. Wraps the {@link BackingIo} of a
- * {@link io.arbiterfs.daemon.passthrough.PassthroughFs}, i.e. sits below the coherence layer, so a
- * failed WRITE still goes through the IO-mode table and its write grant is released as after any
- * backend error. Faults are decided per call from a seeded counter hash (no shared RNG to contend
+ * A test aid: the backend as a failing disk would behave. A decorator of the file system that does the IO (the
+ * passthrough), placed below the IO-mode arbitration, so a failed WRITE still goes through the IO-mode state and its
+ * write grant is released as after any backend error. Only READ, WRITE and FSYNC fail. Faults are decided per call from a seeded counter hash (no shared RNG to contend
  * on); a given seed gives the same sequence of decisions, in whatever order the workers take them.
  *
  * <p>An injected error happens <em>instead</em> of the call; a short write really writes its first
  * half and reports that count, as a backend that ran out of room in the middle would.
  */
-public final class FaultInjectingIo implements BackingIo {
-    private static final Logger log = LoggerFactory.getLogger(FaultInjectingIo.class);
+public final class FaultInjection<F, D> extends ForwardingFileSystem<F, D> {
+    private static final Logger log = LoggerFactory.getLogger(FaultInjection.class);
     private static final long POLL_NANOS = 1_000_000;
 
-    private final BackingIo real;
     private final FaultPlan plan;
     private final int[] errnos;
     private final AtomicLong calls = new AtomicLong();
     private final AtomicLong injected = new AtomicLong();
 
-    public FaultInjectingIo(BackingIo real, FaultPlan plan) {
-        this.real = real;
+    public FaultInjection(FileSystem<F, D> backend, FaultPlan plan) {
+        super(backend);
         this.plan = plan;
         this.errnos = plan.errnoValues();
         log.warn("fault injection is on (a test aid): {}", plan.render());
@@ -41,26 +44,85 @@ public final class FaultInjectingIo implements BackingIo {
     }
 
     @Override
-    public long pread(Request req, int fd, long address, int length, long offset) {
+    public int read(Request req, long node, F file, long offset, int size, ReplyBuffer out) {
         int fault = decide(req, false);
-        return fault != 0 ? fault : real.pread(req, fd, address, length, offset);
+        return fault != 0 ? fault : super.read(req, node, file, offset, size, out);
     }
 
     @Override
-    public long pwrite(Request req, int fd, long address, int length, long offset) {
-        int fault = decide(req, length > 1);
+    public int write(Request req, long node, F file, WriteArgs args, DataView data) {
+        int fault = decide(req, args.size() > 1);
         if (fault == SHORT) {
-            long n = real.pwrite(req, fd, address, length / 2, offset);
-            log.debug("injected short write: {} of {} bytes at {}", n, length, offset);
+            FirstHalf half = new FirstHalf(args, data);
+            int n = super.write(req, node, file, half, half);
+            log.debug("injected short write: {} of {} bytes at {}", n, args.size(), args.offset());
             return n;
         }
-        return fault != 0 ? fault : real.pwrite(req, fd, address, length, offset);
+        return fault != 0 ? fault : super.write(req, node, file, args, data);
     }
 
     @Override
-    public int fsync(Request req, int fd, boolean dataOnly) {
+    public int fsync(Request req, long node, F file, boolean dataOnly) {
         int fault = decide(req, false);
-        return fault != 0 ? fault : real.fsync(req, fd, dataOnly);
+        return fault != 0 ? fault : super.fsync(req, node, file, dataOnly);
+    }
+
+    /** A WRITE cut to its first half, as a backend that ran out of room in the middle would write it. */
+    private record FirstHalf(WriteArgs args, DataView data) implements WriteArgs, DataView {
+        @Override
+        public long offset() {
+            return args.offset();
+        }
+
+        @Override
+        public int size() {
+            return args.size() / 2;
+        }
+
+        @Override
+        public boolean isWriteback() {
+            return args.isWriteback();
+        }
+
+        @Override
+        public boolean killSuidGid() {
+            return args.killSuidGid();
+        }
+
+        @Override
+        public int openFlags() {
+            return args.openFlags();
+        }
+
+        @Override
+        public long lockOwner() {
+            return args.lockOwner();
+        }
+
+        @Override
+        public byte get(int index) {
+            return data.get(index);
+        }
+
+        @Override
+        public void get(int index, byte[] dst, int dstOffset, int length) {
+            data.get(index, dst, dstOffset, length);
+        }
+
+        @Override
+        public long address() {
+            return data.address();
+        }
+
+        @Override
+        public ByteBuffer buffer() {
+            return data.buffer();
+        }
+
+        @Override
+        public int bufferOffset() {
+            return data.bufferOffset();
+        }
     }
 
     private static final int SHORT = 1;

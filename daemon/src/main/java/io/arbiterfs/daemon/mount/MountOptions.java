@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.mount;
 
+import io.arbiterfs.daemon.arbitration.OpenPolicy.DirectIo;
 import io.arbiterfs.daemon.faults.FaultPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,8 +12,6 @@ import java.util.Map;
  * naming it, so a typo never mounts with a silently different behaviour.
  */
 public final class MountOptions {
-    /** How FOPEN_DIRECT_IO is given out at open. */
-    public enum DirectIo { AUTO, ALWAYS, NEVER }
 
     public boolean allowOther;
     public boolean defaultPermissions;
@@ -46,7 +45,7 @@ public final class MountOptions {
     public boolean faultShortWrites;
     public int faultDelayMs;
     public long faultSeed = System.nanoTime();
-    /** Test/benchmark aid, off by default: every backend WRITE waits this many µs (faults/LatencyIo). */
+    /** Test/benchmark aid, off by default: every backend WRITE waits this many µs (faults/BackendLatency). */
     public int backendLatencyUs;
 
     /** Options accepted for compatibility with mount(8) and fstab, with no effect of their own. */
@@ -153,12 +152,6 @@ public final class MountOptions {
         } catch (NumberFormatException e) {
             throw new MountOptionException("option " + key + " needs a whole number, not '" + value + "'");
         }
-    }
-
-    /** The kernel mount these options ask for. */
-    public io.arbiterfs.fuse.internal.mount.MountSpec mountSpec(String fsname, java.nio.file.Path mountpoint) {
-        return new io.arbiterfs.fuse.internal.mount.MountSpec(fsname, io.arbiterfs.daemon.cli.Daemon.SUBTYPE, mountpoint,
-                allowOther, defaultPermissions, readOnly, suid, dev, noexec, noatime, useFusermount);
     }
 
     /** The fault-injection test aid's plan; {@link FaultPlan#enabled()} is false unless asked for. */

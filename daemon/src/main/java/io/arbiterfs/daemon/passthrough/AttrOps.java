@@ -1,10 +1,10 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.fuse.Payload;
-import io.arbiterfs.fuse.internal.abi.AttrOut;
-import io.arbiterfs.fuse.internal.abi.FuseConst;
-import io.arbiterfs.fuse.internal.abi.SetattrIn;
-import io.arbiterfs.fuse.internal.abi.StatfsOut;
+import java.time.Duration;
+import io.arbiterfs.fuse.AttributeReply;
+import io.arbiterfs.fuse.SetAttributes;
+import io.arbiterfs.fuse.ReplyBuffer;
+import io.arbiterfs.fuse.FsStats;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.fuse.platform.Linux;
@@ -19,31 +19,28 @@ import io.arbiterfs.fuse.platform.StatBuffer;
 final class AttrOps {
     private static final LibC libc = LibC.get();
     static final int STAT_NOFOLLOW = Linux.AT_EMPTY_PATH | Linux.AT_SYMLINK_NOFOLLOW;
-    private static final int TIME_BITS = FuseConst.FATTR_ATIME | FuseConst.FATTR_MTIME
-            | FuseConst.FATTR_ATIME_NOW | FuseConst.FATTR_MTIME_NOW;
 
-    private final Attrs.Timeout attrTimeout;
+    private final Duration attrTimeout;
 
-    AttrOps(Attrs.Timeout attrTimeout) {
+    AttrOps(Duration attrTimeout) {
         this.attrTimeout = attrTimeout;
     }
 
     /** Fresh attributes of the file behind {@code fd} (any kind of fd) into {@code out}. */
-    int statInto(int fd, AttrOut out) {
+    int statInto(int fd, AttributeReply out) {
         StatBuffer st = Scratch.get().stat;
         if (libc.fstatat(fd, Scratch.EMPTY_PATH, st.address(), STAT_NOFOLLOW) < 0) {
             return PassthroughFs.errnoResult();
         }
-        out.attrValid(attrTimeout.seconds()).attrValidNsec(attrTimeout.nanos());
-        Attrs.fill(out.attr(), st);
+        out.validFor(attrTimeout);
+        Attrs.fill(out.attributes(), st);
         return 0;
     }
 
     /** Applies mode, owner, size, then times (a truncate would move mtime), then answers fresh attributes. */
-    int setattr(Inode inode, OpenFile f, SetattrIn in, AttrOut out) {
-        int valid = in.valid();
+    int setattr(Inode inode, OpenFile f, SetAttributes in, AttributeReply out) {
         Scratch scratch = Scratch.get();
-        if ((valid & FuseConst.FATTR_MODE) != 0) {
+        if (in.setsMode()) {
             int mode = in.mode() & 07777;
             int rc;
             if (f != null) {
@@ -57,31 +54,29 @@ final class AttrOps {
                 return PassthroughFs.errnoResult();
             }
         }
-        if ((valid & (FuseConst.FATTR_UID | FuseConst.FATTR_GID)) != 0) {
-            int uid = (valid & FuseConst.FATTR_UID) != 0 ? in.uid() : -1;
-            int gid = (valid & FuseConst.FATTR_GID) != 0 ? in.gid() : -1;
+        if (in.setsUid() || in.setsGid()) {
+            int uid = in.setsUid() ? in.uid() : -1;
+            int gid = in.setsGid() ? in.gid() : -1;
             if (libc.fchownat(inode.fd(), Scratch.EMPTY_PATH, uid, gid, STAT_NOFOLLOW) < 0) {
                 return PassthroughFs.errnoResult();
             }
         }
-        if ((valid & FuseConst.FATTR_SIZE) != 0) {
+        if (in.setsSize()) {
             int rc = truncate(inode, f, in.size());
             if (rc < 0) {
                 return rc;
             }
         }
-        if ((valid & TIME_BITS) != 0) {
+        if (in.setsAtime() || in.setsMtime() || in.atimeNow() || in.mtimeNow()) {
             long times = scratch.times(
-                    (valid & FuseConst.FATTR_ATIME) != 0 ? in.atime() : 0,
-                    timeNanos(valid, FuseConst.FATTR_ATIME, FuseConst.FATTR_ATIME_NOW, in.atimensec()),
-                    (valid & FuseConst.FATTR_MTIME) != 0 ? in.mtime() : 0,
-                    timeNanos(valid, FuseConst.FATTR_MTIME, FuseConst.FATTR_MTIME_NOW, in.mtimensec()));
+                    in.setsAtime() ? in.atimeSeconds() : 0, timeNanos(in.setsAtime(), in.atimeNow(), in.atimeNanos()),
+                    in.setsMtime() ? in.mtimeSeconds() : 0, timeNanos(in.setsMtime(), in.mtimeNow(), in.mtimeNanos()));
             // AT_EMPTY_PATH on the O_PATH fd: the file itself, symlinks included, never a target
             if (libc.utimensat(inode.fd(), Scratch.EMPTY_PATH, times, STAT_NOFOLLOW) < 0) {
                 return PassthroughFs.errnoResult();
             }
         }
-        if ((valid & FuseConst.FATTR_KILL_SUIDGID) != 0 && (valid & FuseConst.FATTR_MODE) == 0) {
+        if (in.killSuidGid() && !in.setsMode()) {
             int rc = FileIo.killSuidSgid(inode.fd());
             if (rc < 0) {
                 return rc;
@@ -91,11 +86,11 @@ final class AttrOps {
     }
 
     /** timespec.tv_nsec for one of atime/mtime: UTIME_NOW, the given time, or UTIME_OMIT (unchanged). */
-    private static long timeNanos(int valid, int setBit, int nowBit, int nanos) {
-        if ((valid & nowBit) != 0) {
+    private static long timeNanos(boolean set, boolean now, int nanos) {
+        if (now) {
             return Linux.UTIME_NOW;
         }
-        return (valid & setBit) != 0 ? nanos : Linux.UTIME_OMIT;
+        return set ? nanos : Linux.UTIME_OMIT;
     }
 
     private static int truncate(Inode inode, OpenFile f, long size) {
@@ -117,7 +112,7 @@ final class AttrOps {
         return rc;
     }
 
-    static int readlink(Inode inode, Payload out) {
+    static int readlink(Inode inode, ReplyBuffer out) {
         if (!inode.isSymlink()) {
             return -Errno.EINVAL; // as readlink(2); readlinkat(fd, "") would say ENOENT
         }
@@ -131,19 +126,19 @@ final class AttrOps {
     }
 
     /** fstatvfs accepts the O_PATH fd; any inode answers for the file system it lives on. */
-    static int statfs(Inode inode, StatfsOut out) {
+    static int statfs(Inode inode, FsStats out) {
         Scratch s = Scratch.get();
         if (libc.fstatvfs(inode.fd(), s.statvfsAddress()) < 0) {
             return PassthroughFs.errnoResult();
         }
         out.blocks(s.statvfsBlocks())
-                .bfree(s.statvfsBfree())
-                .bavail(s.statvfsBavail())
+                .freeBlocks(s.statvfsBfree())
+                .availableBlocks(s.statvfsBavail())
                 .files(s.statvfsFiles())
-                .ffree(s.statvfsFfree())
-                .bsize((int) s.statvfsBsize())
-                .namelen((int) s.statvfsNamemax())
-                .frsize((int) s.statvfsFrsize());
+                .freeFiles(s.statvfsFfree())
+                .blockSize((int) s.statvfsBsize())
+                .maxNameLength((int) s.statvfsNamemax())
+                .fragmentSize((int) s.statvfsFrsize());
         return 0;
     }
 }

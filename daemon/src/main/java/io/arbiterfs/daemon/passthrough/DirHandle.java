@@ -1,7 +1,7 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.fuse.DirentSink;
-import io.arbiterfs.fuse.internal.abi.EntryOut;
+import io.arbiterfs.fuse.Entry;
+import io.arbiterfs.fuse.DirectoryListing;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.fuse.platform.Linux;
@@ -13,10 +13,10 @@ import java.nio.ByteBuffer;
  * handed to the kernel. The kernel resumes a listing by the offset (d_off) of the last entry it
  * received; when that differs from where this handle stands, the fd is seeked there.
  */
-final class DirHandle {
+public final class DirHandle {
     /** Looks up one entry for READDIRPLUS (one more lookup count on success, nothing on failure). */
     interface EntryLookup {
-        int lookup(Inode dir, long nameAddress, EntryOut out);
+        int lookup(Inode dir, long nameAddress, Entry out);
     }
 
     private static final LibC libc = LibC.get();
@@ -52,7 +52,7 @@ final class DirHandle {
      * Fills {@code sink} from directory offset {@code from}. Returns 0 (an empty sink means the end)
      * or -errno. An entry that does not fit stays buffered and is not looked up.
      */
-    synchronized int read(long from, DirentSink sink, EntryLookup lookup) {
+    synchronized int read(long from, DirectoryListing sink, EntryLookup lookup) {
         if (records == null) {
             records = Native.buffer(BUFFER_SIZE);
             recordsAddress = Native.address(records);
@@ -85,7 +85,7 @@ final class DirHandle {
     }
 
     /** Hands the record at {@code pos} to the sink; false when it does not fit. */
-    private boolean emit(DirentSink sink, EntryLookup lookup) {
+    private boolean emit(DirectoryListing sink, EntryLookup lookup) {
         long ino = records.getLong(pos);
         long next = records.getLong(pos + D_OFF);
         int reclen = records.getShort(pos + D_RECLEN) & 0xffff;
@@ -96,7 +96,7 @@ final class DirHandle {
             nameLength++;
         }
         if (sink.isPlus()) {
-            EntryOut entry = sink.addPlus(ino, next, type, records, nameAt, nameLength);
+            Entry entry = sink.addPlus(ino, next, type, records, nameAt, nameLength);
             if (entry == null) {
                 return false;
             }

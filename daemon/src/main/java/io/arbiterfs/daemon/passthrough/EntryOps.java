@@ -1,8 +1,9 @@
 package io.arbiterfs.daemon.passthrough;
 
+import java.time.Duration;
+import io.arbiterfs.fuse.Entry;
 import io.arbiterfs.fuse.Name;
 import io.arbiterfs.fuse.Request;
-import io.arbiterfs.fuse.internal.abi.EntryOut;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.fuse.platform.Linux;
@@ -21,10 +22,10 @@ final class EntryOps {
     private static final LibC libc = LibC.get();
 
     private final InodeTable inodes;
-    private final Attrs.Timeout entryTimeout;
-    private final Attrs.Timeout attrTimeout;
+    private final Duration entryTimeout;
+    private final Duration attrTimeout;
 
-    EntryOps(InodeTable inodes, Attrs.Timeout entryTimeout, Attrs.Timeout attrTimeout) {
+    EntryOps(InodeTable inodes, Duration entryTimeout, Duration attrTimeout) {
         this.inodes = inodes;
         this.entryTimeout = entryTimeout;
         this.attrTimeout = attrTimeout;
@@ -39,7 +40,7 @@ final class EntryOps {
         return 0;
     }
 
-    int lookup(Inode dir, Name name, EntryOut out) {
+    int lookup(Inode dir, Name name, Entry out) {
         if (name.length() == 0 || name.isDotOrDotDot()) {
             return -Errno.ENOENT; // never "..": above the root it would leave the source
         }
@@ -50,7 +51,7 @@ final class EntryOps {
     }
 
     /** Opens dir/name O_PATH|O_NOFOLLOW and counts one lookup of it into {@code out}. */
-    int lookupAt(Inode dir, long nameAddress, EntryOut out) {
+    int lookupAt(Inode dir, long nameAddress, Entry out) {
         int fd = libc.openat(dir.fd(), nameAddress, Linux.O_PATH | Linux.O_NOFOLLOW | Linux.O_CLOEXEC, 0);
         if (fd < 0) {
             return PassthroughFs.errnoResult();
@@ -59,7 +60,7 @@ final class EntryOps {
     }
 
     /** Counts one lookup of the file behind O_PATH fd {@code fd} (ownership passes) into {@code out}. */
-    int adopt(int fd, EntryOut out) {
+    int adopt(int fd, Entry out) {
         StatBuffer st = Scratch.get().stat;
         if (libc.fstatat(fd, Scratch.EMPTY_PATH, st.address(), AttrOps.STAT_NOFOLLOW) < 0) {
             int rc = PassthroughFs.errnoResult();
@@ -67,13 +68,11 @@ final class EntryOps {
             return rc;
         }
         Inode inode = inodes.adopt(fd, st);
-        out.nodeId(inode.nodeId())
+        out.node(inode.nodeId())
                 .generation(PassthroughFs.GENERATION)
-                .entryValid(entryTimeout.seconds())
-                .entryValidNsec(entryTimeout.nanos())
-                .attrValid(attrTimeout.seconds())
-                .attrValidNsec(attrTimeout.nanos());
-        Attrs.fill(out.attr(), st);
+                .entryValidFor(entryTimeout)
+                .attributesValidFor(attrTimeout);
+        Attrs.fill(out.attributes(), st);
         return 0;
     }
 
@@ -82,7 +81,7 @@ final class EntryOps {
         return mode & ~(umask & 0777);
     }
 
-    int mknod(Request req, Inode dir, Name name, int mode, int umask, int rdev, EntryOut out) {
+    int mknod(Request req, Inode dir, Name name, int mode, int umask, int rdev, Entry out) {
         int rc = checkName(name);
         if (rc < 0) {
             return rc;
@@ -93,7 +92,7 @@ final class EntryOps {
         return ownedLookup(req, dir, name, masked(mode, umask), out);
     }
 
-    int mkdir(Request req, Inode dir, Name name, int mode, int umask, EntryOut out) {
+    int mkdir(Request req, Inode dir, Name name, int mode, int umask, Entry out) {
         int rc = checkName(name);
         if (rc < 0) {
             return rc;
@@ -105,7 +104,7 @@ final class EntryOps {
     }
 
     /** The target is stored as given; it is text to the daemon and never resolved here. */
-    int symlink(Request req, Inode dir, Name name, Name target, EntryOut out) {
+    int symlink(Request req, Inode dir, Name name, Name target, Entry out) {
         int rc = checkName(name);
         if (rc < 0) {
             return rc;
@@ -117,12 +116,12 @@ final class EntryOps {
     }
 
     /** A freshly created entry: hand it to the caller, then look it up (a failed chown undoes nothing: it is reported). */
-    private int ownedLookup(Request req, Inode dir, Name name, int mode, EntryOut out) {
+    private int ownedLookup(Request req, Inode dir, Name name, int mode, Entry out) {
         int rc = Owners.giveByName(req, dir.fd(), name.address(), mode);
         return rc < 0 ? rc : lookupAt(dir, name.address(), out);
     }
 
-    int link(Inode inode, Inode dir, Name newName, EntryOut out) {
+    int link(Inode inode, Inode dir, Name newName, Entry out) {
         int rc = checkName(newName);
         if (rc < 0) {
             return rc;

@@ -1,6 +1,5 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.fuse.internal.abi.FuseConst;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.fuse.platform.Linux;
@@ -71,6 +70,12 @@ final class FileIo {
         return done;
     }
 
+    /** The size of the file behind {@code fd} (one fstat), or Long.MAX_VALUE if it cannot be had. */
+    static long size(int fd) {
+        StatBuffer st = Scratch.get().stat;
+        return libc.fstatat(fd, Scratch.EMPTY_PATH, st.address(), Linux.AT_EMPTY_PATH) < 0 ? Long.MAX_VALUE : st.size();
+    }
+
     /** fsync(2), or fdatasync(2) when {@code dataOnly}. */
     static int sync(int fd, boolean dataOnly) {
         int rc = dataOnly ? libc.fdatasync(fd) : libc.fsync(fd);
@@ -103,7 +108,4 @@ final class FileIo {
         return libc.fchmodat(Linux.AT_FDCWD, proc, (mode & 07777) & ~kill, 0) < 0 ? PassthroughFs.errnoResult() : 0;
     }
 
-    static boolean killRequested(int writeFlags) {
-        return (writeFlags & FuseConst.WRITE_KILL_SUIDGID) != 0;
-    }
 }

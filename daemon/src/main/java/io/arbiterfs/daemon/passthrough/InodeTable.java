@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.fuse.internal.abi.FuseConst;
+import io.arbiterfs.fuse.FileSystem;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.fuse.platform.Native;
 import io.arbiterfs.fuse.platform.StatBuffer;
@@ -21,12 +21,12 @@ final class InodeTable {
 
     private final ConcurrentHashMap<Long, Inode> byId = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<FileKey, Inode> byFile = new ConcurrentHashMap<>();
-    private final AtomicLong nextId = new AtomicLong(FuseConst.ROOT_ID + 1);
+    private final AtomicLong nextId = new AtomicLong(FileSystem.ROOT + 1);
     private final Inode root;
 
     /** Takes ownership of {@code rootFd}; {@code st} describes it. */
     InodeTable(int rootFd, StatBuffer st) {
-        root = new Inode(FuseConst.ROOT_ID, rootFd, st.dev(), st.ino(), st.mode());
+        root = new Inode(FileSystem.ROOT, rootFd, st.dev(), st.ino(), st.mode());
         byId.put(root.nodeId(), root);
         byFile.put(new FileKey(root.dev(), root.ino()), root);
     }

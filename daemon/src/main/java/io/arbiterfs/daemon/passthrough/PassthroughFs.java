@@ -1,34 +1,25 @@
 package io.arbiterfs.daemon.passthrough;
 
-import io.arbiterfs.fuse.DirentSink;
-import io.arbiterfs.fuse.FuseConnection;
-import io.arbiterfs.fuse.FuseFileSystem;
-import io.arbiterfs.fuse.Name;
-import io.arbiterfs.fuse.Payload;
-import io.arbiterfs.fuse.Request;
-import io.arbiterfs.fuse.internal.abi.AttrOut;
-import io.arbiterfs.fuse.internal.abi.CopyFileRangeIn;
-import io.arbiterfs.fuse.internal.abi.CreateIn;
-import io.arbiterfs.fuse.internal.abi.EntryOut;
-import io.arbiterfs.fuse.internal.abi.FallocateIn;
-import io.arbiterfs.fuse.internal.abi.FlushIn;
-import io.arbiterfs.fuse.internal.abi.FsyncIn;
-import io.arbiterfs.fuse.internal.abi.FuseConst;
-import io.arbiterfs.fuse.internal.abi.GetattrIn;
-import io.arbiterfs.fuse.internal.abi.LkIn;
-import io.arbiterfs.fuse.internal.abi.LkOut;
-import io.arbiterfs.fuse.internal.abi.LseekIn;
-import io.arbiterfs.fuse.internal.abi.MkdirIn;
-import io.arbiterfs.fuse.internal.abi.MknodIn;
-import io.arbiterfs.fuse.internal.abi.OpenIn;
-import io.arbiterfs.fuse.internal.abi.OpenOut;
-import io.arbiterfs.fuse.internal.abi.ReadIn;
-import io.arbiterfs.fuse.internal.abi.ReleaseIn;
-import io.arbiterfs.fuse.internal.abi.SetattrIn;
-import io.arbiterfs.fuse.internal.abi.StatfsOut;
-import io.arbiterfs.fuse.internal.abi.WriteIn;
-import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.daemon.arbitration.ArbitrationFacts;
 import io.arbiterfs.daemon.nativeio.LibC;
+import io.arbiterfs.fuse.AttributeReply;
+import io.arbiterfs.fuse.Connection;
+import io.arbiterfs.fuse.CreateArgs;
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.DirectoryListing;
+import io.arbiterfs.fuse.Entry;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.FsStats;
+import io.arbiterfs.fuse.LockArgs;
+import io.arbiterfs.fuse.LockReply;
+import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.OpenArgs;
+import io.arbiterfs.fuse.OpenReply;
+import io.arbiterfs.fuse.ReplyBuffer;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.SetAttributes;
+import io.arbiterfs.fuse.WriteArgs;
+import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.fuse.platform.Linux;
 import io.arbiterfs.fuse.platform.Native;
 import io.arbiterfs.fuse.platform.NativeString;
@@ -39,28 +30,29 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import jnr.ffi.Pointer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An inode-based passthrough of a host directory: every node the kernel knows holds an O_PATH fd of
- * its backing file, and every operation works relative to such fds (*at() calls with the kernel's
- * NUL-terminated name, reopening through /proc/self/fd/N), so nothing resolves a path from the
- * source root and nothing outside the source is reachable: names with '/' and "."/".." entries are
- * refused, final components are opened O_NOFOLLOW, and symlink targets are only ever returned as
- * text by READLINK.
+ * An inode-based passthrough of a host directory: every node the kernel knows holds an O_PATH fd of its backing
+ * file ({@link Inode}), and every operation works relative to such fds (*at() calls with the kernel's NUL-terminated
+ * name, reopening through /proc/self/fd/N), so nothing resolves a path from the source root and nothing outside the
+ * source is reachable: names with '/' and "."/".." entries are refused, final components are opened O_NOFOLLOW, and
+ * symlink targets are only ever returned as text by READLINK.
  *
- * <p>Locks: flock(2) locks (SETLK/SETLKW with FUSE_LK_FLOCK) are taken on the backing fd. POSIX
- * byte-range locks answer ENOSYS: the session does not negotiate FUSE_POSIX_LOCKS, so the kernel
- * keeps them locally and never sends them; they are not visible to host processes.
+ * <p>An open file's handle is its {@link OpenFile} (the backing fd and the inode), an open directory's its
+ * {@link DirHandle}: the engine hands them back, so READ and WRITE look nothing up.
  *
- * <p>The constructor sets the process umask to 0: the kernel sends modes with the caller's umask
- * already applied (or with it separately, which we apply), and the daemon's own umask must not
- * mask them a second time.
+ * <p>Locks: flock(2) locks (SETLK/SETLKW with FUSE_LK_FLOCK) are taken on the backing fd. POSIX byte-range locks
+ * answer ENOSYS: the mount does not negotiate FUSE_POSIX_LOCKS, so the kernel keeps them locally and never sends them.
+ *
+ * <p>The constructor sets the process umask to 0: the kernel sends modes with the caller's umask already applied (or
+ * with it separately, which we apply), and the daemon's own umask must not mask them a second time.
  */
-public class PassthroughFs implements FuseFileSystem {
-    /** EntryOut.generation: node ids are never reused, so one generation serves every node. */
+public class PassthroughFs implements FileSystem<OpenFile, DirHandle>, ArbitrationFacts<OpenFile> {
+    /** Entry generation: node ids are never reused, so one generation serves every node. */
     public static final long GENERATION = 0;
 
     /** Cache timeouts the kernel is told for entries (name → node) and attributes. */
@@ -68,6 +60,9 @@ public class PassthroughFs implements FuseFileSystem {
         public Options {
             Objects.requireNonNull(entryTimeout, "entryTimeout");
             Objects.requireNonNull(attrTimeout, "attrTimeout");
+            if (entryTimeout.isNegative() || attrTimeout.isNegative()) {
+                throw new IllegalArgumentException("negative cache timeout");
+            }
         }
 
         public static Options defaults() {
@@ -81,24 +76,18 @@ public class PassthroughFs implements FuseFileSystem {
 
     private final Path source;
     private final InodeTable inodes;
-    private final HandleTable<OpenFile> files = new HandleTable<>();
-    private final HandleTable<DirHandle> dirs = new HandleTable<>();
-    private final Attrs.Timeout entryTimeout;
-    private final Attrs.Timeout attrTimeout;
     private final AttrOps attrs;
     private final EntryOps entries;
-    /** READ/WRITE/FSYNC system calls; replaceable by a test aid (see {@link #interposeBackingIo}). */
-    private volatile BackingIo io = BackingIo.SYSCALLS;
+    private final AtomicInteger openFiles = new AtomicInteger();
+    private final AtomicInteger openDirs = new AtomicInteger();
 
     public PassthroughFs(Path source) throws IOException {
         this(source, Options.defaults());
     }
 
     public PassthroughFs(Path source, Options options) throws IOException {
-        this.source = source.toRealPath(); // what /proc/self/fd links show, for pathOf
-        this.entryTimeout = Attrs.Timeout.of(options.entryTimeout());
-        this.attrTimeout = Attrs.Timeout.of(options.attrTimeout());
-        this.attrs = new AttrOps(attrTimeout);
+        this.source = source.toRealPath(); // what /proc/self/fd links show, for path()
+        this.attrs = new AttrOps(options.attrTimeout());
         NativeString path = NativeString.of(this.source.toString());
         int fd = libc.open(path.address(), Linux.O_PATH | Linux.O_DIRECTORY | Linux.O_CLOEXEC, 0);
         if (fd < 0) {
@@ -111,7 +100,7 @@ public class PassthroughFs implements FuseFileSystem {
             throw new IOException("cannot stat source " + this.source + ": errno " + errno);
         }
         this.inodes = new InodeTable(fd, st);
-        this.entries = new EntryOps(inodes, entryTimeout, attrTimeout);
+        this.entries = new EntryOps(inodes, options.entryTimeout(), options.attrTimeout());
         libc.umask(0);
     }
 
@@ -121,35 +110,10 @@ public class PassthroughFs implements FuseFileSystem {
         return errno > 0 ? -errno : -Errno.EIO;
     }
 
-    // ---- hooks and status ----------------------------------------------------------------
-
-    /**
-     * FOPEN_* flags for an OPEN/CREATE reply; the coherence layer overrides this. By default a user
-     * O_DIRECT open bypasses the page cache and may take parallel direct writes.
-     */
-    protected int openReplyFlags(Inode inode, int userFlags) {
-        return (userFlags & Linux.O_DIRECT) != 0
-                ? FuseConst.FOPEN_DIRECT_IO | FuseConst.FOPEN_PARALLEL_DIRECT_WRITES
-                : 0;
-    }
-
-    /**
-     * Puts {@code wrap(current)} between this file system's data path and the backing files. Only
-     * before mounting: the fault-injection test aid uses it to fail backend calls below the layers
-     * that extend this class.
-     */
-    public void interposeBackingIo(java.util.function.UnaryOperator<BackingIo> wrap) {
-        io = Objects.requireNonNull(wrap.apply(io), "backing io");
-    }
+    // ---- facts for the decorators and status ------------------------------------------------------------
 
     public Path source() {
         return source;
-    }
-
-    /** The backing fd of an open file handle, or -1. */
-    public int fdOf(long fh) {
-        OpenFile f = files.get(fh);
-        return f == null ? -1 : f.fd();
     }
 
     /** The inode behind a node id, if the kernel still knows it. */
@@ -157,8 +121,35 @@ public class PassthroughFs implements FuseFileSystem {
         return Optional.ofNullable(inodes.get(node));
     }
 
+    @Override
+    public boolean isRegularFile(long node, OpenFile file) {
+        Inode inode = file != null ? file.inode() : inodes.get(node);
+        return inode != null && inode.isRegular();
+    }
+
+    /** One fstat of the open file's backing fd. */
+    @Override
+    public long size(long node, OpenFile file) {
+        if (file == null) {
+            return Long.MAX_VALUE; // nothing to judge by: no write counts as extending
+        }
+        return FileIo.size(file.fd());
+    }
+
+    @Override
+    public int backingFd(long node, OpenFile file) {
+        Inode inode = file != null ? file.inode() : inodes.get(node);
+        return inode == null ? -1 : inode.fd();
+    }
+
+    @Override
+    public boolean known(long node) {
+        return inodes.get(node) != null;
+    }
+
     /** A node's current path relative to the source ("" for the root), if it still has one inside it. */
-    public Optional<String> pathOf(long node) {
+    @Override
+    public Optional<String> path(long node) {
         Inode inode = inodes.get(node);
         if (inode == null) {
             return Optional.empty();
@@ -177,11 +168,11 @@ public class PassthroughFs implements FuseFileSystem {
     }
 
     public int openFileCount() {
-        return files.size();
+        return openFiles.get();
     }
 
     public int openDirCount() {
-        return dirs.size();
+        return openDirs.get();
     }
 
     /** Live inodes, the root included. */
@@ -195,24 +186,23 @@ public class PassthroughFs implements FuseFileSystem {
         return inode == null ? 0 : inode.lookups();
     }
 
-    // ---- life cycle ------------------------------------------------------------------------
+    // ---- life cycle ----------------------------------------------------------------------------------------
 
     @Override
-    public void init(FuseConnection conn) {
-        log.debug("init: minor {}, flags {}, max_write {}", conn.minor(), Long.toHexString(conn.flags()), conn.maxWrite());
+    public void init(Connection conn) {
+        log.debug("init: minor {}, granted {}, max_write {}", conn.minor(), conn.granted(), conn.maxWrite());
     }
 
+    /** The engine released every open file and directory before this. */
     @Override
     public void destroy() {
-        files.drain().forEach(f -> libc.close(f.fd()));
-        dirs.drain().forEach(DirHandle::close);
         inodes.closeAll();
     }
 
-    // ---- names -----------------------------------------------------------------------------
+    // ---- names ---------------------------------------------------------------------------------------------
 
     @Override
-    public int lookup(Request req, long parent, Name name, EntryOut out) {
+    public int lookup(Request req, long parent, Name name, Entry out) {
         Inode dir = inodes.get(parent);
         return dir == null ? -Errno.ESTALE : entries.lookup(dir, name, out);
     }
@@ -223,25 +213,25 @@ public class PassthroughFs implements FuseFileSystem {
     }
 
     @Override
-    public int mknod(Request req, long parent, Name name, MknodIn in, EntryOut out) {
+    public int mknod(Request req, long parent, Name name, int mode, int umask, int rdev, Entry out) {
         Inode dir = inodes.get(parent);
-        return dir == null ? -Errno.ESTALE : entries.mknod(req, dir, name, in.mode(), in.umask(), in.rdev(), out);
+        return dir == null ? -Errno.ESTALE : entries.mknod(req, dir, name, mode, umask, rdev, out);
     }
 
     @Override
-    public int mkdir(Request req, long parent, Name name, MkdirIn in, EntryOut out) {
+    public int mkdir(Request req, long parent, Name name, int mode, int umask, Entry out) {
         Inode dir = inodes.get(parent);
-        return dir == null ? -Errno.ESTALE : entries.mkdir(req, dir, name, in.mode(), in.umask(), out);
+        return dir == null ? -Errno.ESTALE : entries.mkdir(req, dir, name, mode, umask, out);
     }
 
     @Override
-    public int symlink(Request req, long parent, Name name, Name target, EntryOut out) {
+    public int symlink(Request req, long parent, Name name, Name target, Entry out) {
         Inode dir = inodes.get(parent);
         return dir == null ? -Errno.ESTALE : entries.symlink(req, dir, name, target, out);
     }
 
     @Override
-    public int link(Request req, long node, long newParent, Name newName, EntryOut out) {
+    public int link(Request req, long node, long newParent, Name newName, Entry out) {
         Inode inode = inodes.get(node);
         Inode dir = inodes.get(newParent);
         return inode == null || dir == null ? -Errno.ESTALE : entries.link(inode, dir, newName, out);
@@ -266,42 +256,25 @@ public class PassthroughFs implements FuseFileSystem {
         return from == null || to == null ? -Errno.ESTALE : EntryOps.rename(from, name, to, newName, flags);
     }
 
-    // ---- attributes ------------------------------------------------------------------------
+    // ---- attributes ----------------------------------------------------------------------------------------
 
     @Override
-    public int getattr(Request req, long node, GetattrIn in, AttrOut out) {
+    public int getattr(Request req, long node, OpenFile file, AttributeReply out) {
+        if (file != null) {
+            return attrs.statInto(file.fd(), out);
+        }
         Inode inode = inodes.get(node);
-        if (inode == null) {
-            return -Errno.ESTALE;
-        }
-        int fd = inode.fd();
-        if (in != null && (in.getattrFlags() & FuseConst.GETATTR_FH) != 0) {
-            OpenFile f = files.get(in.fh());
-            if (f != null) {
-                fd = f.fd();
-            }
-        }
-        return attrs.statInto(fd, out);
+        return inode == null ? -Errno.ESTALE : attrs.statInto(inode.fd(), out);
     }
 
     @Override
-    public int setattr(Request req, long node, SetattrIn in, AttrOut out) {
-        Inode inode = inodes.get(node);
-        if (inode == null) {
-            return -Errno.ESTALE;
-        }
-        OpenFile f = null;
-        if ((in.valid() & FuseConst.FATTR_FH) != 0) {
-            f = files.get(in.fh());
-            if (f == null) {
-                return -Errno.EBADF;
-            }
-        }
-        return attrs.setattr(inode, f, in, out);
+    public int setattr(Request req, long node, OpenFile file, SetAttributes changes, AttributeReply out) {
+        Inode inode = file != null ? file.inode() : inodes.get(node);
+        return inode == null ? -Errno.ESTALE : attrs.setattr(inode, file, changes, out);
     }
 
     @Override
-    public int readlink(Request req, long node, Payload out) {
+    public int readlink(Request req, long node, ReplyBuffer out) {
         Inode inode = inodes.get(node);
         return inode == null ? -Errno.ESTALE : AttrOps.readlink(inode, out);
     }
@@ -313,42 +286,48 @@ public class PassthroughFs implements FuseFileSystem {
     }
 
     @Override
-    public int statfs(Request req, long node, StatfsOut out) {
+    public int statfs(Request req, long node, FsStats out) {
         Inode inode = inodes.get(node);
         return AttrOps.statfs(inode == null ? inodes.root() : inode, out);
     }
 
-    // ---- open files ------------------------------------------------------------------------
+    // ---- open files ----------------------------------------------------------------------------------------
 
     @Override
-    public int open(Request req, long node, OpenIn in, OpenOut out) {
+    public int open(Request req, long node, OpenArgs args, OpenReply<OpenFile> out) {
         Inode inode = inodes.get(node);
         if (inode == null) {
             return -Errno.ESTALE;
         }
-        int userFlags = in.flags();
+        int userFlags = args.flags();
         int fd = libc.open(Scratch.get().procPath(inode.fd()), FileIo.backingFlags(userFlags), 0);
         if (fd < 0) {
             return errnoResult();
         }
-        if ((userFlags & Linux.O_TRUNC) != 0 && (in.openFlags() & FuseConst.OPEN_KILL_SUIDGID) != 0) {
+        if ((userFlags & Linux.O_TRUNC) != 0 && args.killSuidGid()) {
             FileIo.killSuidSgid(fd);
         }
-        long fh = files.add(new OpenFile(fd, userFlags, inode));
-        out.fh(fh).openFlags(openReplyFlags(inode, userFlags));
+        opened(out, new OpenFile(fd, userFlags, inode));
         return 0;
     }
 
+    /** By default a user O_DIRECT open bypasses the page cache and may take parallel direct writes. */
+    private void opened(OpenReply<OpenFile> out, OpenFile f) {
+        boolean direct = (f.userFlags() & Linux.O_DIRECT) != 0;
+        out.handle(f).directIo(direct).parallelDirectWrites(direct);
+        openFiles.incrementAndGet();
+    }
+
     @Override
-    public int create(Request req, long parent, Name name, CreateIn in, EntryOut entry, OpenOut open) {
+    public int create(Request req, long parent, Name name, CreateArgs args, Entry entry, OpenReply<OpenFile> open) {
         Inode dir = inodes.get(parent);
         int rc = dir == null ? -Errno.ESTALE : EntryOps.checkName(name);
         if (rc < 0) {
             return rc;
         }
-        int userFlags = in.flags();
+        int userFlags = args.flags();
         int flags = FileIo.backingFlags(userFlags) | Linux.O_CREAT | Linux.O_EXCL | Linux.O_NOFOLLOW;
-        int mode = in.mode() & 07777 & ~(in.umask() & 0777);
+        int mode = args.mode() & 07777 & ~(args.umask() & 0777);
         int fd = libc.openat(dir.fd(), name.address(), flags, mode);
         boolean created = fd >= 0;
         if (!created && Native.errno() == Errno.EEXIST && (userFlags & Linux.O_EXCL) == 0) {
@@ -369,46 +348,42 @@ public class PassthroughFs implements FuseFileSystem {
             libc.close(fd);
             return rc;
         }
-        if ((userFlags & Linux.O_TRUNC) != 0 && (in.openFlags() & FuseConst.OPEN_KILL_SUIDGID) != 0) {
+        if ((userFlags & Linux.O_TRUNC) != 0 && args.killSuidGid()) {
             FileIo.killSuidSgid(fd);
         }
-        Inode inode = inodes.get(entry.nodeId()); // live: the kernel cannot forget it before this reply
-        long fh = files.add(new OpenFile(fd, userFlags, inode));
-        open.fh(fh).openFlags(openReplyFlags(inode, userFlags));
+        Inode inode = inodes.get(entry.node()); // live: the kernel cannot forget it before this reply
+        opened(open, new OpenFile(fd, userFlags, inode));
         return 0;
     }
 
     @Override
-    public int read(Request req, long node, ReadIn in, Payload out) {
-        OpenFile f = files.get(in.fh());
+    public int read(Request req, long node, OpenFile f, long offset, int size, ReplyBuffer out) {
         if (f == null) {
             return -Errno.EBADF;
         }
-        return (int) io.pread(req, f.fd(), out.address(), Math.min(in.size(), out.capacity()), in.offset());
+        return (int) FileIo.pread(f.fd(), out.address(), Math.min(size, out.capacity()), offset);
     }
 
+    /** Writeback WRITEs (FUSE_WRITE_CACHE, pid 0) may come on any writable handle of the inode: same path. */
     @Override
-    public int write(Request req, long node, WriteIn in, long data) {
-        // writeback WRITEs (FUSE_WRITE_CACHE, pid 0) may come on any writable fh of the inode: same path
-        OpenFile f = files.get(in.fh());
+    public int write(Request req, long node, OpenFile f, WriteArgs args, DataView data) {
         if (f == null) {
             return -Errno.EBADF;
         }
-        long n = io.pwrite(req, f.fd(), data, in.size(), in.offset());
-        if (n > 0 && FileIo.killRequested(in.writeFlags())) {
+        long n = FileIo.pwrite(f.fd(), data.address(), args.size(), args.offset());
+        if (n > 0 && args.killSuidGid()) {
             FileIo.killSuidSgid(f.fd());
         }
         return (int) n;
     }
 
     @Override
-    public int flush(Request req, long node, FlushIn in) {
-        OpenFile f = files.get(in.fh());
+    public int flush(Request req, long node, OpenFile f, long lockOwner) {
         if (f == null) {
             return -Errno.EBADF;
         }
-        // closing a duplicate reports errors the backing fs defers to close (e.g. NFS) without
-        // giving up the fd; flock locks belong to the open file description and survive it
+        // closing a duplicate reports errors the backing fs defers to close (e.g. NFS) without giving up the fd;
+        // flock locks belong to the open file description and survive it
         int dup = libc.dup(f.fd());
         if (dup < 0) {
             return errnoResult();
@@ -417,77 +392,69 @@ public class PassthroughFs implements FuseFileSystem {
     }
 
     @Override
-    public int release(Request req, long node, ReleaseIn in) {
-        OpenFile f = files.remove(in.fh());
+    public int release(Request req, long node, OpenFile f, int flags) {
         if (f == null) {
             return -Errno.EBADF;
         }
+        openFiles.decrementAndGet();
         return libc.close(f.fd()) < 0 ? errnoResult() : 0;
     }
 
     @Override
-    public int fsync(Request req, long node, FsyncIn in) {
-        OpenFile f = files.get(in.fh());
-        if (f == null) {
-            return -Errno.EBADF;
-        }
-        return io.fsync(req, f.fd(), (in.fsyncFlags() & FuseConst.FSYNC_FDATASYNC) != 0);
+    public int fsync(Request req, long node, OpenFile f, boolean dataOnly) {
+        return f == null ? -Errno.EBADF : FileIo.sync(f.fd(), dataOnly);
     }
 
     @Override
-    public int fallocate(Request req, long node, FallocateIn in) {
-        OpenFile f = files.get(in.fh());
+    public int fallocate(Request req, long node, OpenFile f, int mode, long offset, long length) {
         if (f == null) {
             return -Errno.EBADF;
         }
-        return libc.fallocate(f.fd(), in.mode(), in.offset(), in.length()) < 0 ? errnoResult() : 0;
+        return libc.fallocate(f.fd(), mode, offset, length) < 0 ? errnoResult() : 0;
     }
 
     @Override
-    public long lseek(Request req, long node, LseekIn in) {
-        OpenFile f = files.get(in.fh());
+    public long lseek(Request req, long node, OpenFile f, long offset, int whence) {
         if (f == null) {
             return -Errno.EBADF;
         }
         // only SEEK_DATA/SEEK_HOLE reach us; the fd's position is never used for IO (pread/pwrite)
-        long at = libc.lseek(f.fd(), in.offset(), in.whence());
+        long at = libc.lseek(f.fd(), offset, whence);
         return at < 0 ? errnoResult() : at;
     }
 
     @Override
-    public long copyFileRange(Request req, long nodeIn, CopyFileRangeIn in) {
-        OpenFile src = files.get(in.fhIn());
-        OpenFile dst = files.get(in.fhOut());
+    public long copyFileRange(Request req, long nodeIn, OpenFile src, long offsetIn, long nodeOut, OpenFile dst,
+                              long offsetOut, long length, int flags) {
         if (src == null || dst == null) {
             return -Errno.EBADF;
         }
-        long offsets = Scratch.get().offsets(in.offIn(), in.offOut());
+        long offsets = Scratch.get().offsets(offsetIn, offsetOut);
         long n = libc.copy_file_range(src.fd(), Pointer.wrap(RUNTIME, offsets), dst.fd(),
-                Pointer.wrap(RUNTIME, offsets + 8), in.len(), (int) in.flags());
+                Pointer.wrap(RUNTIME, offsets + 8), length, flags);
         return n < 0 ? errnoResult() : n;
     }
 
     @Override
-    public int getlk(Request req, long node, LkIn in, LkOut out) {
+    public int getlk(Request req, long node, OpenFile f, LockArgs lock, LockReply out) {
         return ENOSYS; // POSIX locks stay in the kernel (no FUSE_POSIX_LOCKS); flock has no GETLK
     }
 
     @Override
-    public int setlk(Request req, long node, LkIn in, boolean sleep) {
-        if ((in.lkFlags() & FuseConst.LK_FLOCK) == 0) {
+    public int setlk(Request req, long node, OpenFile f, LockArgs lock, boolean wait) {
+        if (!lock.isFlock()) {
             return ENOSYS;
         }
-        OpenFile f = files.get(in.fh());
         if (f == null) {
             return -Errno.EBADF;
         }
-        return Flocks.lock(f.fd(), in.type(), sleep, req);
+        return Flocks.lock(f.fd(), lock.type(), wait, req);
     }
 
-    // ---- directories -----------------------------------------------------------------------
+    // ---- directories ---------------------------------------------------------------------------------------
 
     @Override
-    public int opendir(Request req, long node, OpenIn in, OpenOut out) {
+    public int opendir(Request req, long node, OpenArgs args, OpenReply<DirHandle> out) {
         Inode inode = inodes.get(node);
         if (inode == null) {
             return -Errno.ESTALE;
@@ -496,36 +463,29 @@ public class PassthroughFs implements FuseFileSystem {
         if (fd < 0) {
             return errnoResult();
         }
-        out.fh(dirs.add(new DirHandle(fd, inode)));
+        out.handle(new DirHandle(fd, inode));
+        openDirs.incrementAndGet();
         return 0;
     }
 
     @Override
-    public int readdir(Request req, long node, ReadIn in, DirentSink out) {
-        DirHandle d = dirs.get(in.fh());
-        if (d == null) {
-            return -Errno.EBADF;
-        }
-        return d.read(in.offset(), out, entries::lookupAt);
+    public int readdir(Request req, long node, DirHandle d, long offset, DirectoryListing out) {
+        return d == null ? -Errno.EBADF : d.read(offset, out, entries::lookupAt);
     }
 
     @Override
-    public int releasedir(Request req, long node, ReleaseIn in) {
-        DirHandle d = dirs.remove(in.fh());
+    public int releasedir(Request req, long node, DirHandle d) {
         if (d == null) {
             return -Errno.EBADF;
         }
         d.close();
+        openDirs.decrementAndGet();
         return 0;
     }
 
     @Override
-    public int fsyncdir(Request req, long node, FsyncIn in) {
-        DirHandle d = dirs.get(in.fh());
-        if (d == null) {
-            return -Errno.EBADF;
-        }
-        return FileIo.sync(d.fd(), (in.fsyncFlags() & FuseConst.FSYNC_FDATASYNC) != 0);
+    public int fsyncdir(Request req, long node, DirHandle d, boolean dataOnly) {
+        return d == null ? -Errno.EBADF : FileIo.sync(d.fd(), dataOnly);
     }
 
     @Override
@@ -540,22 +500,22 @@ public class PassthroughFs implements FuseFileSystem {
         return rc;
     }
 
-    // ---- extended attributes ---------------------------------------------------------------
+    // ---- extended attributes -------------------------------------------------------------------------------
 
     @Override
-    public int setxattr(Request req, long node, Name name, long value, int size, int flags) {
+    public int setxattr(Request req, long node, Name name, DataView value, int flags) {
         Inode inode = inodes.get(node);
-        return inode == null ? -Errno.ESTALE : XattrOps.set(inode, name, value, size, flags);
+        return inode == null ? -Errno.ESTALE : XattrOps.set(inode, name, value.address(), value.size(), flags);
     }
 
     @Override
-    public int getxattr(Request req, long node, Name name, int size, Payload out) {
+    public int getxattr(Request req, long node, Name name, int size, ReplyBuffer out) {
         Inode inode = inodes.get(node);
         return inode == null ? -Errno.ESTALE : XattrOps.get(inode, name, size, out);
     }
 
     @Override
-    public int listxattr(Request req, long node, int size, Payload out) {
+    public int listxattr(Request req, long node, int size, ReplyBuffer out) {
         Inode inode = inodes.get(node);
         return inode == null ? -Errno.ESTALE : XattrOps.list(inode, size, out);
     }

@@ -1,16 +1,16 @@
 package io.arbiterfs.daemon.passthrough;
 
+import io.arbiterfs.fuse.ReplyBuffer;
 import io.arbiterfs.fuse.Name;
-import io.arbiterfs.fuse.Payload;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.fuse.platform.Native;
 
 /**
- * Extended attributes through the path-based calls on /proc/self/fd/N of the inode's O_PATH fd
- * (the f*xattr calls refuse O_PATH fds). That magic link names the file itself, never what a symlink
- * points to; symlinks still get no xattrs here, as Linux allows user.* attributes only on regular
- * files and directories and the other namespaces are no business of an unprivileged client.
+ * Extended attributes through the path-based calls on /proc/self/fd/N of the inode's O_PATH fd (the f*xattr calls
+ * refuse O_PATH fds). That magic link names the file itself, never what a symlink points to, so a symlink's own
+ * attributes are read and written (trusted.* and security.* as the kernel allows; user.* on a symlink is EPERM from
+ * the backing file system, as on the host).
  */
 final class XattrOps {
     private static final LibC libc = LibC.get();
@@ -18,17 +18,11 @@ final class XattrOps {
     private XattrOps() {}
 
     static int set(Inode inode, Name name, long value, int size, int flags) {
-        if (inode.isSymlink()) {
-            return -Errno.EOPNOTSUPP;
-        }
         long path = Scratch.get().procPath(inode.fd());
         return libc.setxattr(path, name.address(), value, size, flags) < 0 ? PassthroughFs.errnoResult() : 0;
     }
 
-    static int get(Inode inode, Name name, int size, Payload out) {
-        if (inode.isSymlink()) {
-            return -Errno.EOPNOTSUPP;
-        }
+    static int get(Inode inode, Name name, int size, ReplyBuffer out) {
         long path = Scratch.get().procPath(inode.fd());
         long n = size == 0
                 ? libc.getxattr(path, name.address(), 0, 0)
@@ -36,10 +30,7 @@ final class XattrOps {
         return n < 0 ? PassthroughFs.errnoResult() : (int) n;
     }
 
-    static int list(Inode inode, int size, Payload out) {
-        if (inode.isSymlink()) {
-            return 0;
-        }
+    static int list(Inode inode, int size, ReplyBuffer out) {
         long path = Scratch.get().procPath(inode.fd());
         long n = size == 0
                 ? libc.listxattr(path, 0, 0)
@@ -48,9 +39,6 @@ final class XattrOps {
     }
 
     static int remove(Inode inode, Name name) {
-        if (inode.isSymlink()) {
-            return -Errno.EOPNOTSUPP;
-        }
         long path = Scratch.get().procPath(inode.fd());
         return libc.removexattr(path, name.address()) < 0 ? PassthroughFs.errnoResult() : 0;
     }

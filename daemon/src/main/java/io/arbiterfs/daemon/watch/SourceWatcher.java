@@ -1,6 +1,7 @@
-package io.arbiterfs.daemon.coherence;
+package io.arbiterfs.daemon.watch;
 
-import io.arbiterfs.fuse.FuseConnection;
+import io.arbiterfs.daemon.arbitration.PageCacheWatch;
+import io.arbiterfs.fuse.Connection;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.daemon.nativeio.LibC;
 import io.arbiterfs.fuse.platform.Linux;
@@ -28,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * through another program's shared mapping of the SOURCE file (no event exists for them); those
  * still reach readers at attribute expiry through FUSE_AUTO_INVAL_DATA.
  */
-final class SourceWatcher implements Runnable, AutoCloseable {
+public final class SourceWatcher implements Runnable, PageCacheWatch {
     private static final Logger log = LoggerFactory.getLogger(SourceWatcher.class);
     private static final LibC libc = LibC.get();
 
@@ -53,7 +54,7 @@ final class SourceWatcher implements Runnable, AutoCloseable {
      */
     private static final long BATCH_PAUSE_MILLIS = 10;
 
-    private final FuseConnection conn;
+    private final Connection conn;
     private final int fd;
     private final int self = (int) ProcessHandle.current().pid();
     private final ByteBuffer events = Native.buffer(64 * 1024);
@@ -74,7 +75,7 @@ final class SourceWatcher implements Runnable, AutoCloseable {
         }
     }
 
-    private SourceWatcher(FuseConnection conn, int fd, String name) {
+    private SourceWatcher(Connection conn, int fd, String name) {
         this.conn = conn;
         this.fd = fd;
         pollFd.putInt(0, fd).putShort(4, POLLIN);
@@ -83,7 +84,7 @@ final class SourceWatcher implements Runnable, AutoCloseable {
     }
 
     /** A started watcher, or empty (with the reason logged) where fanotify is unavailable. */
-    static Optional<SourceWatcher> start(FuseConnection conn, String name) {
+    public static Optional<PageCacheWatch> start(Connection conn, String name) {
         int fd = libc.fanotify_init(FAN_CLASS_NOTIF | FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_FID, Linux.O_RDONLY);
         if (fd < 0) {
             log.warn("fanotify unavailable (errno {}): changes made in SOURCE by other programs reach page-cache "
@@ -92,11 +93,12 @@ final class SourceWatcher implements Runnable, AutoCloseable {
         }
         SourceWatcher w = new SourceWatcher(conn, fd, name);
         w.thread.start();
-        return Optional.of(w);
+        return Optional.<PageCacheWatch>of(w);
     }
 
     /** A cached open of {@code node} (whose O_PATH fd is {@code pathFd}) began. */
-    void watch(long node, int pathFd) {
+    @Override
+    public void watch(long node, int pathFd) {
         watches.compute(node, (n, w) -> {
             if (w != null) {
                 w.opens++;
@@ -112,7 +114,8 @@ final class SourceWatcher implements Runnable, AutoCloseable {
     }
 
     /** A cached open of {@code node} ended; the mark goes with the last one. */
-    void unwatch(long node, int pathFd) {
+    @Override
+    public void unwatch(long node, int pathFd) {
         watches.computeIfPresent(node, (n, w) -> {
             if (--w.opens > 0) {
                 return w;
@@ -126,7 +129,8 @@ final class SourceWatcher implements Runnable, AutoCloseable {
     }
 
     /** Invalidations sent for changes made by other programs since the mount began. */
-    long pushed() {
+    @Override
+    public long pushed() {
         return pushed.get();
     }
 

@@ -1,10 +1,12 @@
 package io.arbiterfs.daemon.bench;
 
-import io.arbiterfs.daemon.cli.Daemon;
-import io.arbiterfs.daemon.coherence.PathPolicy;
-import io.arbiterfs.fuse.FuseFileSystem;
-import io.arbiterfs.fuse.Payload;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.arbitration.PathPolicy;
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.ReplyBuffer;
 import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.WriteArgs;
 import io.arbiterfs.fuse.internal.abi.InHeader;
 import io.arbiterfs.fuse.internal.abi.InitIn;
 import io.arbiterfs.fuse.internal.abi.Opcode;
@@ -38,7 +40,7 @@ import org.openjdk.jmh.annotations.TearDown;
  *
  * <ul>
  *   <li>{@code fs=noop}: a file system that answers at once (decode + dispatch + encode only);
- *   <li>{@code fs=arbitrated}: the real {@code ArbitratedFs} (as {@code ./arbiterfs mount} builds it)
+ *   <li>{@code fs=arbitrated}: the real stack (status, IO-mode arbitration, passthrough; as {@code ./arbiterfs mount} builds it)
  *       over a file in {@code /dev/shm}, opened O_DIRECT through LOOKUP + OPEN requests, so each
  *       WRITE takes the IO-mode grant and the inode's shared write lock and makes the real pwrite(2).
  * </ul>
@@ -58,9 +60,9 @@ public class DispatchBench {
     private static final int O_RDWR = 02;
     private static final int O_DIRECT = 040000;
 
-    private OpTable table;
+    private OpTable<?, ?> table;
     private Exchange x;
-    private FuseFileSystem fileSystem;
+    private FileSystem<?, ?> fileSystem;
     private Path dir;
     private int readLength;
     private int writeLength;
@@ -69,21 +71,21 @@ public class DispatchBench {
     private long unique = 100;
 
     /** Answers READ and WRITE at once, touching no data. */
-    static final class NoopFs implements FuseFileSystem {
+    static final class NoopFs implements FileSystem<Object, Object> {
         @Override
-        public int read(Request req, long node, ReadIn in, Payload out) {
-            return Math.min(in.size(), out.capacity());
+        public int read(Request req, long node, Object file, long offset, int size, ReplyBuffer out) {
+            return Math.min(size, out.capacity());
         }
 
         @Override
-        public int write(Request req, long node, WriteIn in, long data) {
-            return in.size();
+        public int write(Request req, long node, Object file, WriteArgs args, DataView data) {
+            return args.size();
         }
     }
 
     private static final OpTable.Control CONTROL = new OpTable.Control() {
         @Override
-        public int init(Exchange x, InitIn in) {
+        public int init(Exchange x, InitIn in, int bodyLength) {
             return -38;
         }
 
@@ -100,15 +102,15 @@ public class DispatchBench {
     public void setUp() throws Exception {
         x = new Exchange(1 << 20);
         long node = 2;
-        long fh = 1;
+        long fh = 0;
         if (fs.equals("noop")) {
             fileSystem = new NoopFs();
-            table = new OpTable(fileSystem, CONTROL);
+            table = new OpTable<>(fileSystem, CONTROL);
         } else {
             dir = Files.createTempDirectory(Path.of("/dev/shm"), "dispatch-bench-");
             Files.write(dir.resolve("bench.dat"), new byte[16 << 20]);
-            fileSystem = Daemon.fileSystem(dir, MountOptions.parse(List.of()), PathPolicy.empty());
-            table = new OpTable(fileSystem, CONTROL);
+            fileSystem = ArbiterDaemon.sourceStack(dir, MountOptions.parse(List.of()), PathPolicy.empty()).top();
+            table = new OpTable<>(fileSystem, CONTROL);
             // LOOKUP "bench.dat" in the root, then OPEN it O_DIRECT (a parallel-direct open)
             ByteBuffer in = x.requestBuffer();
             byte[] name = "bench.dat\0".getBytes(StandardCharsets.UTF_8);

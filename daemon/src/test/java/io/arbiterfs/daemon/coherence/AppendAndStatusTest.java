@@ -1,5 +1,7 @@
 package io.arbiterfs.daemon.coherence;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.arbiterfs.daemon.testing.Status;
 import io.arbiterfs.daemon.testing.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -102,11 +104,12 @@ class AppendAndStatusTest {
             Process scanner = new ProcessBuilder("sh", "-c", "exec 3<\"$0\"; sleep 3", f.toString()).start();
             try {
                 long pid = scanner.pid();
-                await().atMost(Duration.ofSeconds(5)).until(() ->
-                        ArbiterMount.xattr(f, ArbitratedFs.IOMODE_XATTR).contains("\"mode\":\"CACHED\""));
-                String json = ArbiterMount.xattr(f, ArbitratedFs.IOMODE_XATTR);
-                assertTrue(json.contains("\"pushedOutBy\":{\"pid\":" + pid + ",\"process\":\"sh\"}"), json);
-                assertTrue(json.contains("\"opens\":{\"cached\":1,\"direct\":1"), json);
+                await().atMost(Duration.ofSeconds(5)).until(() -> Status.file(f).get("mode").asText().equals("CACHED"));
+                JsonNode json = Status.file(f);
+                assertEquals(pid, json.at("/pushedOutBy/pid").asLong(), json.toString());
+                assertEquals("sh", json.at("/pushedOutBy/process").asText(), json.toString());
+                assertEquals(1, json.at("/opens/cached").asInt(), json.toString());
+                assertEquals(1, json.at("/opens/direct").asInt(), json.toString());
 
                 ByteArrayOutputStream out = new ByteArrayOutputStream();
                 PrintStream old = System.out;
@@ -140,10 +143,10 @@ class AppendAndStatusTest {
                 a.write(new byte[] {1, 2, 3});
                 b.seek(4096);
                 b.write(new byte[] {4, 5, 6});
-                String json = ArbiterMount.xattr(f, ArbitratedFs.IOMODE_XATTR);
-                assertTrue(json.contains("\"mode\":\"UNCACHED\""), json);
-                assertTrue(json.contains("\"passthrough\":2"), json);
-                assertTrue(!json.contains("\"backingId\":0"), json);
+                JsonNode json = Status.file(f);
+                assertEquals("UNCACHED", json.get("mode").asText(), json.toString());
+                assertEquals(2, json.at("/opens/passthrough").asInt(), json.toString());
+                assertTrue(json.get("backingId").asInt() > 0, json.toString());
             }
             assertEquals(0, m.writePeak(), "passthrough writes must not reach the daemon");
             byte[] backing = Files.readAllBytes(m.source.resolve("pt"));

@@ -1,11 +1,12 @@
 package io.arbiterfs.daemon.coherence;
 
-import io.arbiterfs.daemon.cli.Daemon;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.status.StatusXattrs;
 import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.fuse.internal.mount.MountTable;
-import io.arbiterfs.fuse.internal.mount.Mounter;
+import io.arbiterfs.fuse.Mounts;
 import io.arbiterfs.daemon.testing.DaemonProcess;
+import io.arbiterfs.daemon.testing.Status;
 import io.arbiterfs.daemon.testing.Syscalls;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 /**
@@ -49,8 +48,7 @@ final class ArbiterMount implements AutoCloseable {
         mnt = Files.createDirectory(base.resolve("mnt"));
         MountOptions o = MountOptions.parse(List.of(options));
         if (!child) {
-            ArbitratedFs fs = Daemon.fileSystem(source, o, Daemon.validate(o));
-            mount = FuseMount.mount(fs, o.mountSpec("arbiterfs-coherence", mnt), Daemon.sessionOptions(o));
+            mount = ArbiterDaemon.mountSource(source, "arbiterfs-coherence", mnt, o, ArbiterDaemon.validate(o)).mount();
             daemon = null;
             return;
         }
@@ -69,15 +67,11 @@ final class ArbiterMount implements AutoCloseable {
 
     /** The most WRITEs the daemon ran at once since the last {@link #resetWritePeak()}. */
     int writePeak() {
-        Matcher m = Pattern.compile("\"writePeak\":(\\d+)").matcher(xattr(mnt, ArbitratedFs.STATUS_XATTR));
-        if (!m.find()) {
-            throw new AssertionError("no writePeak in status");
-        }
-        return Integer.parseInt(m.group(1));
+        return Status.mount(mnt).get("writePeak").asInt();
     }
 
     void resetWritePeak() {
-        int rc = Syscalls.setxattr(mnt, ArbitratedFs.RESET_XATTR);
+        int rc = Syscalls.setxattr(mnt, StatusXattrs.RESET_XATTR);
         if (rc != 0) {
             throw new AssertionError("reset_peak: errno " + -rc);
         }
@@ -92,8 +86,8 @@ final class ArbiterMount implements AutoCloseable {
                 daemon.close(); // SIGTERM: the daemon unmounts and exits
             }
         } finally {
-            if (MountTable.at(mnt).isPresent()) {
-                Mounter.unmount(mnt, true);
+            if (Mounts.at(mnt).isPresent()) {
+                Mounts.unmount(mnt, true);
             }
             try (Stream<Path> s = Files.walk(base)) {
                 s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

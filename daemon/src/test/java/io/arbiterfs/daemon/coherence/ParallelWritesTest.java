@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
+import io.arbiterfs.daemon.testing.Status;
 import io.arbiterfs.daemon.testing.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,16 +66,15 @@ class ParallelWritesTest {
             jnr.ffi.Pointer.wrap(jnr.ffi.Runtime.getSystemRuntime(), addr).putByte(0, (byte) 'M');
             assertEquals(0, Syscalls.libc.msync(addr, Syscalls.PAGE, Linux.MS_SYNC));
             assertEquals(1, peakWhileWriting(m, f, 1500), "T1: while mapped shared, direct writes are exclusive");
-            String status = ArbiterMount.xattr(f, ArbitratedFs.IOMODE_XATTR);
-            assertTrue(status.contains("\"mode\":\"CACHED\""), status);
+            assertEquals("CACHED", Status.file(f).get("mode").asText());
             Syscalls.libc.munmap(addr, Syscalls.PAGE);
             Syscalls.close(fd);
             // the kernel releases the file asynchronously: caching mode ends when that RELEASE arrives
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).until(() ->
-                    !ArbiterMount.xattr(f, ArbitratedFs.IOMODE_XATTR).contains("\"mode\":\"CACHED\""));
+                    !Status.file(f).get("mode").asText().equals("CACHED"));
             int after = peakWhileWriting(m, f, 1500);
             assertTrue(after >= 2, "after munmap and close parallel writes come back, peak was " + after + "; "
-                    + ArbiterMount.xattr(f, ArbitratedFs.IOMODE_XATTR));
+                    + Status.file(f));
         }
     }
 

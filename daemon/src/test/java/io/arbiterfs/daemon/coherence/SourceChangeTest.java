@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
+import io.arbiterfs.daemon.testing.Status;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -91,9 +92,7 @@ class SourceChangeTest {
     }
 
     private static long pushed(ArbiterMount m) {
-        Matcher x = Pattern.compile("\"sourceChangesPushed\":(-?\\d+)").matcher(ArbiterMount.xattr(m.mnt, ArbitratedFs.STATUS_XATTR));
-        assertTrue(x.find(), "no sourceChangesPushed in status");
-        return Long.parseLong(x.group(1));
+        return Status.mount(m.mnt).get("sourceChangesPushed").asLong();
     }
 
     /** Another process (the daemon runs in this JVM, whose own writes are ignored by design). */

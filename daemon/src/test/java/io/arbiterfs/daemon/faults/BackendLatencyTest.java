@@ -4,17 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.ReplyBuffer;
 import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.WriteArgs;
 import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.daemon.passthrough.BackingIo;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** backend_latency_us: parsing, rendering, and the wait is at least N µs and not much more. */
-class LatencyIoTest {
+class BackendLatencyTest {
     @Test
     void optionParsesRendersAndIsOffByDefault() throws Exception {
         assertEquals(0, MountOptions.parse(List.of("rw")).backendLatencyUs);
@@ -32,33 +35,33 @@ class LatencyIoTest {
     @Test
     void writesWaitReadsAndFsyncsDoNot() {
         AtomicInteger writes = new AtomicInteger();
-        BackingIo real = new BackingIo() {
+        FileSystem<Object, Object> backend = new FileSystem<>() {
             @Override
-            public long pread(Request req, int fd, long address, int length, long offset) {
-                return length;
+            public int read(Request req, long node, Object file, long offset, int size, ReplyBuffer out) {
+                return size;
             }
 
             @Override
-            public long pwrite(Request req, int fd, long address, int length, long offset) {
+            public int write(Request req, long node, Object file, WriteArgs args, DataView data) {
                 writes.incrementAndGet();
-                return length;
+                return 4096;
             }
 
             @Override
-            public int fsync(Request req, int fd, boolean dataOnly) {
+            public int fsync(Request req, long node, Object file, boolean dataOnly) {
                 return 0;
             }
         };
-        LatencyIo io = new LatencyIo(real, 2000);
+        BackendLatency<Object, Object> slow = new BackendLatency<>(backend, 2000);
         long t0 = System.nanoTime();
-        assertEquals(4096, io.pwrite(null, 3, 0, 4096, 0));
+        assertEquals(4096, slow.write(null, 2, null, null, null));
         long took = System.nanoTime() - t0;
         assertTrue(took >= 2_000_000, "a write waited only " + took + " ns");
         assertEquals(1, writes.get());
         t0 = System.nanoTime();
         for (int i = 0; i < 100; i++) {
-            io.pread(null, 3, 0, 4096, 0);
-            io.fsync(null, 3, true);
+            slow.read(null, 2, null, 0, 4096, null);
+            slow.fsync(null, 2, null, true);
         }
         assertTrue(System.nanoTime() - t0 < 2_000_000, "reads and fsyncs are not delayed");
     }
@@ -69,7 +72,7 @@ class LatencyIoTest {
             long[] took = new long[50];
             for (int i = 0; i < took.length; i++) {
                 long t0 = System.nanoTime();
-                LatencyIo.waitFor(micros * 1000);
+                BackendLatency.waitFor(micros * 1000);
                 took[i] = System.nanoTime() - t0;
             }
             Arrays.sort(took);

@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.Mounts;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ final class Cleanup {
     static void forceUnmount(Path mountpoint) {
         for (int i = 0; i < 3; i++) {
             try {
-                if (MountTable.at(mountpoint).isEmpty()) {
+                if (Mounts.at(mountpoint).isEmpty()) {
                     return;
                 }
                 Process p = new ProcessBuilder("umount", "-l", mountpoint.toString())
@@ -58,7 +58,7 @@ final class Cleanup {
             return;
         }
         Set<String> mounted = ConcurrentHashMap.newKeySet();
-        MountTable.entries().forEach(e -> mounted.add(e.target()));
+        Mounts.all().forEach(e -> mounted.add(e.target().toString()));
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) {

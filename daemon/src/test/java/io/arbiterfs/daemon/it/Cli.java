@@ -3,7 +3,7 @@ package io.arbiterfs.daemon.it;
 import io.arbiterfs.daemon.testing.Commands;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.Mounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +58,7 @@ final class Cli {
 
     static boolean mounted(Path mountpoint) {
         try {
-            return MountTable.at(mountpoint).isPresent();
+            return Mounts.at(mountpoint).isPresent();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

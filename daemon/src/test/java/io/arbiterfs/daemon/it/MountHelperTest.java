@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.Mounts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,9 +92,9 @@ class MountHelperTest {
 
         Commands.run(null, Duration.ofSeconds(90), helper.toString(), src.toString(), mnt.toString(), "-o",
                 "rw,nosuid,nodev,relatime", "--log", base.resolve("daemon.log").toString()).ok();
-        assertTrue(MountTable.hasType(mnt, io.arbiterfs.daemon.cli.Daemon.FS_TYPE));
+        assertTrue(Mounts.hasType(mnt, io.arbiterfs.daemon.ArbiterDaemon.FS_TYPE));
         assertEquals("via helper", Files.readString(mnt.resolve("seen")));
-        String opts = MountTable.at(mnt).orElseThrow().options();
+        String opts = Mounts.at(mnt).orElseThrow().options();
         assertTrue(opts.contains("nosuid") && opts.contains("nodev"), opts);
         Cli.run("unmount", mnt.toString()).ok();
         assertFalse(Cli.mounted(mnt));

@@ -2,11 +2,11 @@ package io.arbiterfs.daemon.it;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.arbiterfs.daemon.ArbiterDaemon;
 import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.Mounts;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
-import io.arbiterfs.daemon.cli.Daemon;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,7 +20,8 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The daemon's file system (an {@link io.arbiterfs.daemon.coherence.ArbitratedFs}, which is a {@link PassthroughFs}) mounted in this JVM on a fresh temp MOUNTPOINT over a fresh temp SOURCE.
+ * The daemon's stack (status, IO-mode arbitration, {@link PassthroughFs}) mounted in this JVM on a fresh temp
+ * MOUNTPOINT over a fresh temp SOURCE.
  *
  * <p>Register it as a {@code static} field with {@code @RegisterExtension} to mount once per test
  * class (each test then gets its own subdirectory through {@link #dir(String)}), or as an instance
@@ -34,8 +35,7 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
     private Path base;
     private Path source;
     private Path mountpoint;
-    private FuseMount mount;
-    private PassthroughFs passthrough;
+    private ArbiterDaemon.Running running;
     private boolean perClass;
     private String mountpointPath = "mnt";
 
@@ -90,20 +90,19 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
         source = Files.createDirectory(base.resolve("source"));
         mountpoint = Files.createDirectories(base.resolve(mountpointPath));
         Cleanup.register(mountpoint); // before mounting: the JVM-exit hook covers a failure from here on
-        // the same stack the CLI mounts: options -> ArbitratedFs over PassthroughFs -> session
+        // the same stack the CLI mounts
         MountOptions parsed = MountOptions.parse(options);
-        passthrough = Daemon.fileSystem(source, parsed, Daemon.validate(parsed));
-        mount = FuseMount.mount(passthrough, parsed.mountSpec("arbiterfs-it:" + source, mountpoint), Daemon.sessionOptions(parsed));
+        running = ArbiterDaemon.mountSource(source, "arbiterfs-it:" + source, mountpoint, parsed, ArbiterDaemon.validate(parsed));
     }
 
     private void unmountAndClean() throws IOException {
         try {
-            if (mount != null) {
-                mount.unmount(Duration.ofSeconds(5));
+            if (running != null) {
+                running.mount().unmount(Duration.ofSeconds(5));
             }
         } finally {
-            mount = null;
-            if (mountpoint != null && MountTable.at(mountpoint).isPresent()) {
+            running = null;
+            if (mountpoint != null && Mounts.at(mountpoint).isPresent()) {
                 Cleanup.forceUnmount(mountpoint);
                 fail("mount on " + mountpoint + " was still in the mount table after unmount");
             }
@@ -128,12 +127,17 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
 
     /** The live mount. */
     public FuseMount mount() {
-        return mount;
+        return running.mount();
     }
 
-    /** The file system instance serving the mount (for its counters). */
+    /** The stack serving the mount. */
+    public ArbiterDaemon.Running running() {
+        return running;
+    }
+
+    /** The passthrough at the bottom of the stack (for its counters). */
     public PassthroughFs passthrough() {
-        return passthrough;
+        return running.passthrough();
     }
 
     /** A fresh directory {@code name} created through the mount; returns its path under the mountpoint. */

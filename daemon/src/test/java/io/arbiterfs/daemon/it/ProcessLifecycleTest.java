@@ -8,9 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.daemon.mount.MountOptions;
-import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.Mounts;
 import io.arbiterfs.daemon.passthrough.PassthroughFs;
-import io.arbiterfs.fuse.internal.transport.SessionOptions;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -67,7 +66,7 @@ class ProcessLifecycleTest {
         Commands.Result r = Cli.run("mount", src.toString(), mnt.toString(), "--log", log.toString()).ok();
         assertTrue(r.out().contains("mounted on " + mnt), r.out());
         // no polling: the mount must answer as soon as the command returned
-        assertTrue(MountTable.hasType(mnt, io.arbiterfs.daemon.cli.Daemon.FS_TYPE), "mount table: " + MountTable.at(mnt));
+        assertTrue(Mounts.hasType(mnt, io.arbiterfs.daemon.ArbiterDaemon.FS_TYPE), "mount table: " + Mounts.at(mnt));
         assertEquals("hello", Files.readString(mnt.resolve("pre-existing")));
         Files.writeString(mnt.resolve("new"), "through the daemon");
         assertEquals("through the daemon", Files.readString(src.resolve("new")));
@@ -113,12 +112,12 @@ class ProcessLifecycleTest {
     void busyMountpointIsAUsageErrorAndLeavesTheExistingMountAlone() throws Exception {
         Path other = Files.createDirectory(base.resolve("other-source"));
         Files.writeString(other.resolve("mine"), "first mount");
-        try (FuseMount first = FuseMount.mount(new PassthroughFs(other),
-                MountOptions.parse(List.of()).mountSpec("arbiterfs-it-first", mnt), SessionOptions.defaults(2))) {
-            long before = MountTable.entries().stream().filter(e -> e.target().equals(mnt.toString())).count();
+        try (FuseMount first = FuseMount.builder(new PassthroughFs(other)).mountpoint(mnt).fsname("arbiterfs-it-first")
+                .threads(2).mount()) {
+            long before = Mounts.all().stream().filter(e -> e.target().equals(mnt)).count();
             Commands.Result r = Cli.run("mount", src.toString(), mnt.toString(), "--log", log.toString()).exit(2);
             assertTrue(r.err().contains("busy"), r.err());
-            assertEquals(before, MountTable.entries().stream().filter(e -> e.target().equals(mnt.toString())).count(),
+            assertEquals(before, Mounts.all().stream().filter(e -> e.target().equals(mnt)).count(),
                     "no second mount stacked on " + mnt);
             assertEquals("first mount", Files.readString(mnt.resolve("mine")), "the first mount still answers");
             r = Cli.run("mount", src.toString(), mnt.toString(), "-f", "--log", log.toString()).exit(2);
@@ -134,7 +133,7 @@ class ProcessLifecycleTest {
             if (!daemon.isAlive()) {
                 throw new AssertionError("daemon exited with " + daemon.exitValue() + " before mounting:\n" + daemonLog());
             }
-            return MountTable.hasType(mnt, io.arbiterfs.daemon.cli.Daemon.FS_TYPE) && Files.isDirectory(mnt);
+            return Mounts.hasType(mnt, io.arbiterfs.daemon.ArbiterDaemon.FS_TYPE) && Files.isDirectory(mnt);
         });
         // stat through the mount: the mountpoint's attributes now come from SOURCE
         assertEquals(Files.getAttribute(src, "unix:ino"), Files.getAttribute(mnt, "unix:ino"));

@@ -9,6 +9,7 @@ import io.arbiterfs.fuse.internal.abi.FuseConst;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.fuse.platform.Linux;
 import io.arbiterfs.fuse.platform.Native;
+import io.arbiterfs.fuse.internal.dispatch.WireDriver;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,7 +50,7 @@ class FileDataTest extends PassthroughTestBase {
         assertEquals(0, fs.openFileCount());
         assertEquals("hello world", Files.readString(src.resolve("f")));
         assertEquals(-Errno.EBADF, d.release(node, fh));
-        assertEquals(-Errno.EBADF, d.readRc(node, fh, 0, Native.buffer(8), 8));
+        assertEquals(-Errno.EBADF, d.readRc(node, fh, 0, 8));
         assertEquals(1, fs.lookupCount(node), "create counts one lookup");
     }
 
@@ -59,7 +60,7 @@ class FileDataTest extends PassthroughTestBase {
         long fh = d.create(ROOT, "big", flags);
         long node = d.entry.nodeId();
         assertEquals(FuseConst.FOPEN_DIRECT_IO | FuseConst.FOPEN_PARALLEL_DIRECT_WRITES, d.open.openFlags());
-        int backing = io.arbiterfs.daemon.nativeio.LibC.get().fcntl(fs.fdOf(fh), Linux.F_GETFL, 0);
+        int backing = backingFlags(src.resolve("big"));
         assertEquals(0, backing & Linux.O_DIRECT, "O_DIRECT stripped from the backing fd");
         assertEquals(0, backing & Linux.O_APPEND, "O_APPEND stripped from the backing fd");
         assertEquals(Linux.O_DSYNC, backing & Linux.O_DSYNC, "O_DSYNC kept");
@@ -67,20 +68,13 @@ class FileDataTest extends PassthroughTestBase {
 
         int size = 1 << 20;
         byte[] data = random(size, 1);
-        ByteBuffer aligned = Native.alignedBuffer(size, 4096);
-        aligned.put(0, data);
-        assertEquals(size, d.writeRc(node, fh, 0, Native.address(aligned), size, 0));
-        // an unaligned chunk, as a DIO payload behind a request header would be
-        ByteBuffer odd = Native.buffer(8192);
-        odd.put(0, new byte[8192]);
-        assertEquals(5000, d.writeRc(node, fh, 4097, Native.address(odd) + 3, 5000, 0));
+        // the payload sits behind the request header: never aligned as a backing O_DIRECT fd would demand
+        assertEquals(size, d.writeRc(node, fh, 0, data, 0));
+        assertEquals(5000, d.writeRc(node, fh, 4097, new byte[5000], 0));
         byte[] expect = data.clone();
         java.util.Arrays.fill(expect, 4097, 4097 + 5000, (byte) 0);
-        ByteBuffer readBack = Native.alignedBuffer(size, 4096);
-        assertEquals(size, d.readRc(node, fh, 0, readBack, size));
-        byte[] got = new byte[size];
-        readBack.get(0, got);
-        assertArrayEquals(expect, got);
+        assertEquals(size, d.readRc(node, fh, 0, size));
+        assertArrayEquals(expect, d.replyBytes());
         assertArrayEquals(expect, Files.readAllBytes(src.resolve("big")));
         d.release(node, fh);
     }
@@ -99,7 +93,7 @@ class FileDataTest extends PassthroughTestBase {
         Files.writeString(src.resolve("f"), "content");
         long node = d.lookup(ROOT, "f");
         long ro = d.open(node, Linux.O_RDONLY);
-        assertEquals(-Errno.EBADF, d.writeRc(node, ro, 0, Native.address(Native.buffer(4)), 4, 0));
+        assertEquals(-Errno.EBADF, d.writeRc(node, ro, 0, new byte[4], 0));
         long fh = d.open(node, Linux.O_RDWR | Linux.O_TRUNC);
         assertEquals(0, Files.size(src.resolve("f")));
         d.release(node, fh);
@@ -114,9 +108,9 @@ class FileDataTest extends PassthroughTestBase {
         long fh = d.open(node, Linux.O_RDWR);
         assertEquals(0, d.setattr(node, FuseConst.FATTR_MODE, 0, 0, 06755, 0, 0, 0, 0));
         assertEquals(06755, mode(p) & 07777);
-        d.writeRc(node, fh, 0, Native.address(Native.buffer(1)), 1, 0);
+        d.writeRc(node, fh, 0, new byte[1], 0);
         assertEquals(06755, mode(p) & 07777, "a plain write keeps the bits");
-        d.writeRc(node, fh, 0, Native.address(Native.buffer(1)), 1, FuseConst.WRITE_KILL_SUIDGID);
+        d.writeRc(node, fh, 0, new byte[1], FuseConst.WRITE_KILL_SUIDGID);
         assertEquals(0755, mode(p) & 07777);
 
         d.setattr(node, FuseConst.FATTR_MODE, 0, 0, 06755, 0, 0, 0, 0);
@@ -248,14 +242,14 @@ class FileDataTest extends PassthroughTestBase {
         for (int t = 0; t < threads; t++) {
             int id = t;
             futures.add(pool.submit(() -> {
-                FsDriver my = new FsDriver(fs);
-                ByteBuffer buf = Native.buffer(block);
+                WireDriver my = d.another();
+                ByteBuffer buf = ByteBuffer.allocate(block).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 for (int i = 0; i < perThread; i++) {
                     long index = (long) i * threads + id; // interleaved blocks: every write may extend
                     for (int k = 0; k < block; k += 8) {
                         buf.putLong(k, index);
                     }
-                    int rc = my.writeRc(node, fh, index * block, Native.address(buf), block, 0);
+                    int rc = my.writeRc(node, fh, index * block, buf.array(), 0);
                     assertEquals(block, rc);
                 }
                 return null;
@@ -275,20 +269,12 @@ class FileDataTest extends PassthroughTestBase {
     }
 
     @Test
-    void openReplyFlagsComeFromTheHook() throws Exception {
-        fs.destroy();
-        fs = new PassthroughFs(src) {
-            @Override
-            protected int openReplyFlags(Inode inode, int userFlags) {
-                return inode.isRegular() ? FuseConst.FOPEN_KEEP_CACHE : 0;
-            }
-        };
-        d = new FsDriver(fs);
+    void openReplyFlagsFollowODirect() throws Exception {
         d.create(ROOT, "f", Linux.O_RDWR | Linux.O_DIRECT);
-        assertEquals(FuseConst.FOPEN_KEEP_CACHE, d.open.openFlags());
+        assertEquals(FuseConst.FOPEN_DIRECT_IO | FuseConst.FOPEN_PARALLEL_DIRECT_WRITES, d.open.openFlags());
         long node = d.entry.nodeId();
         d.open(node, Linux.O_RDONLY);
-        assertEquals(FuseConst.FOPEN_KEEP_CACHE, d.open.openFlags());
+        assertEquals(0, d.open.openFlags(), "a buffered open uses the page cache");
         assertEquals(2, fs.openFileCount());
     }
 
@@ -300,5 +286,32 @@ class FileDataTest extends PassthroughTestBase {
         assertEquals(0640, mode(src.resolve("b")) & 07777);
         assertEquals(-Errno.EEXIST, d.createRc(ROOT, "b", Linux.O_RDWR | Linux.O_CREAT | Linux.O_EXCL, 0666, 0));
         assertEquals("", Files.readString(src.resolve("b"), StandardCharsets.UTF_8));
+    }
+
+    /** The open(2) flags of the one non-O_PATH descriptor this JVM holds on {@code file} (from /proc/self/fdinfo). */
+    private static int backingFlags(Path file) throws Exception {
+        Path real = file.toRealPath();
+        try (var fds = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                Path target;
+                try {
+                    target = Files.readSymbolicLink(fd);
+                } catch (java.io.IOException e) {
+                    continue; // closed meanwhile
+                }
+                if (!target.equals(real)) {
+                    continue;
+                }
+                for (String line : Files.readAllLines(Path.of("/proc/self/fdinfo", fd.getFileName().toString()))) {
+                    if (line.startsWith("flags:")) {
+                        int flags = Integer.parseInt(line.substring(6).strip(), 8);
+                        if ((flags & Linux.O_PATH) == 0) {
+                            return flags;
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no open descriptor of " + file);
     }
 }

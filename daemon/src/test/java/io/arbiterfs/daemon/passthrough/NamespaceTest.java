@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.fuse.platform.Linux;
-import io.arbiterfs.daemon.passthrough.FsDriver.Dirent;
+import io.arbiterfs.fuse.internal.dispatch.WireDriver.Dirent;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
@@ -26,8 +26,7 @@ class NamespaceTest extends PassthroughTestBase {
         assertEquals("some/where/../far", Files.readSymbolicLink(src.resolve("l")).toString());
         assertEquals(-Errno.EEXIST, d.symlinkRc(ROOT, "l", "x"));
         Files.writeString(src.resolve("f"), "x");
-        assertEquals(-Errno.EINVAL, d.fs.readlink(d.req(d.lookup(ROOT, "f")), d.entry.nodeId(),
-                new io.arbiterfs.fuse.Payload().set(java.nio.ByteBuffer.allocateDirect(64), io.arbiterfs.fuse.platform.Native.address(java.nio.ByteBuffer.allocateDirect(64)), 0, 64)));
+        assertEquals(-Errno.EINVAL, d.req(io.arbiterfs.fuse.internal.abi.Opcode.READLINK, d.lookup(ROOT, "f")).send());
     }
 
     @Test
@@ -164,19 +163,13 @@ class NamespaceTest extends PassthroughTestBase {
         // back to the start on the same handle
         List<Dirent> again = d.readdirOnce(ROOT, fh, 0, 65536, false);
         assertEquals(all, again);
-        assertEquals(-Errno.EINVAL, fs.readdir(d.req(ROOT), ROOT, readIn(fh, 0, 16),
-                new io.arbiterfs.fuse.DirentSink().reset(java.nio.ByteBuffer.allocateDirect(16), 0, 16, false)),
+        assertEquals(-Errno.EINVAL, d.readdirRc(ROOT, fh, 0, 16, false),
                 "a reply too small for one entry is an error, not end-of-directory");
         assertEquals(0, d.fsyncdir(ROOT, fh, 0));
         assertEquals(0, d.releasedir(ROOT, fh));
         assertEquals(-Errno.EBADF, d.releasedir(ROOT, fh));
     }
 
-    private static io.arbiterfs.fuse.internal.abi.ReadIn readIn(long fh, long offset, int size) {
-        java.nio.ByteBuffer b = io.arbiterfs.fuse.platform.Native.buffer(64);
-        b.putLong(0, fh).putLong(8, offset).putInt(16, size);
-        return new io.arbiterfs.fuse.internal.abi.ReadIn().wrap(b, 0);
-    }
 
     private Set<String> populate(int count) throws Exception {
         Set<String> names = new HashSet<>();
@@ -192,28 +185,23 @@ class NamespaceTest extends PassthroughTestBase {
     void xattrsSetGetListRemove() throws Exception {
         Files.writeString(src.resolve("f"), "x");
         long node = d.lookup(ROOT, "f");
-        java.nio.ByteBuffer buf = io.arbiterfs.fuse.platform.Native.buffer(256);
         assertEquals(0, d.setxattr(node, "user.color", "blue!".getBytes(), 0));
         assertEquals(-Errno.EEXIST, d.setxattr(node, "user.color", "red".getBytes(), Linux.XATTR_CREATE));
         assertEquals(-Errno.ENODATA, d.setxattr(node, "user.other", "1".getBytes(), Linux.XATTR_REPLACE));
-        assertEquals(5, d.getxattr(node, "user.color", 0, buf), "size probe");
-        assertEquals(-Errno.ERANGE, d.getxattr(node, "user.color", 2, buf));
-        assertEquals(5, d.getxattr(node, "user.color", 256, buf));
-        byte[] v = new byte[5];
-        buf.get(0, v);
-        assertEquals("blue!", new String(v));
-        assertEquals("user.color\0".length(), d.listxattr(node, 0, buf));
-        assertEquals(-Errno.ERANGE, d.listxattr(node, 3, buf));
-        int n = d.listxattr(node, 256, buf);
-        byte[] list = new byte[n];
-        buf.get(0, list);
-        assertEquals("user.color\0", new String(list));
+        assertEquals(5, d.getxattr(node, "user.color", 0), "size probe");
+        assertEquals(-Errno.ERANGE, d.getxattr(node, "user.color", 2));
+        assertEquals(5, d.getxattr(node, "user.color", 256));
+        assertEquals("blue!", new String(d.replyBytes()));
+        assertEquals("user.color\0".length(), d.listxattr(node, 0));
+        assertEquals(-Errno.ERANGE, d.listxattr(node, 3));
+        assertEquals("user.color\0".length(), d.listxattr(node, 256));
+        assertEquals("user.color\0", new String(d.replyBytes()));
         assertEquals(0, d.removexattr(node, "user.color"));
-        assertEquals(-Errno.ENODATA, d.getxattr(node, "user.color", 0, buf));
+        assertEquals(-Errno.ENODATA, d.getxattr(node, "user.color", 0));
         assertEquals(-Errno.ENODATA, d.removexattr(node, "user.color"));
         long dir = d.mkdir(ROOT, "dir");
         assertEquals(0, d.setxattr(dir, "user.d", new byte[0], 0));
-        assertEquals(0, d.getxattr(dir, "user.d", 0, buf));
+        assertEquals(0, d.getxattr(dir, "user.d", 0));
         assertEquals("x", Files.readString(src.resolve("f")));
     }
 
@@ -230,9 +218,9 @@ class NamespaceTest extends PassthroughTestBase {
         Files.writeString(src.resolve("f"), "x");
         long node = d.lookup(ROOT, "f");
         assertEquals(blocks, d.statfs(node).blocks());
-        assertEquals(0, fs.access(d.req(node), node, 4 /* R_OK */));
-        assertEquals(0, fs.access(d.req(node), node, 0 /* F_OK */));
-        assertEquals(0, fs.syncfs(d.req(ROOT), ROOT));
+        assertEquals(0, d.access(node, 4 /* R_OK */));
+        assertEquals(0, d.access(node, 0 /* F_OK */));
+        assertEquals(0, d.syncfs(ROOT));
     }
 
     @Test
@@ -244,7 +232,7 @@ class NamespaceTest extends PassthroughTestBase {
         // open-unlinked file keeps working through its fh
         assertEquals(3, d.write(node, fh, 0, "abc".getBytes()));
         assertEquals("abc", new String(d.read(node, fh, 0, 3)));
-        assertTrue(fs.pathOf(node).isEmpty(), "no path once unlinked");
+        assertTrue(fs.path(node).isEmpty(), "no path once unlinked");
         Path anywhere = src.getParent();
         assertTrue(Files.exists(anywhere));
     }

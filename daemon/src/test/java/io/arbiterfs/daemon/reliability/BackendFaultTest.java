@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.coherence.ArbitratedFs;
+import io.arbiterfs.daemon.status.StatusXattrs;
 import io.arbiterfs.daemon.it.MountedFs;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.fuse.platform.Linux;
@@ -93,7 +93,7 @@ class BackendFaultTest {
         assertStillServing(d);
         // RELEASE follows close(2) asynchronously: wait for the daemon to have seen every one
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            String status = Syscalls.xattr(fs.mnt(), ArbitratedFs.STATUS_XATTR);
+            String status = Syscalls.xattr(fs.mnt(), StatusXattrs.STATUS_XATTR);
             assertTrue(status.contains("\"liveInodes\":0") && status.contains("\"writesInFlight\":0"),
                     "IO-mode state left after all files were closed: " + status);
             assertEquals(0, fs.passthrough().openFileCount(), "open handles left in the daemon");

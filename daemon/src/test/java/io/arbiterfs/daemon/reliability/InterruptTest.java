@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.coherence.ArbitratedFs;
+import io.arbiterfs.daemon.status.StatusXattrs;
 import io.arbiterfs.daemon.it.MountedFs;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -93,7 +93,7 @@ class InterruptTest {
             assertArrayEquals(new byte[8192], Files.readAllBytes(fs.backing(f)), "the interrupted write never reached SOURCE");
             // the interrupted direct write held a write grant: it must be gone with the file closed
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                String status = Syscalls.xattr(fs.mnt(), ArbitratedFs.STATUS_XATTR);
+                String status = Syscalls.xattr(fs.mnt(), StatusXattrs.STATUS_XATTR);
                 assertTrue(status.contains("\"liveInodes\":0") && status.contains("\"writesInFlight\":0"), status);
             });
         }

@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.reliability;
 
-import io.arbiterfs.daemon.testing.NoSession;
+import io.arbiterfs.fuse.internal.dispatch.NoSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -30,7 +30,7 @@ class LinkAsParentTest {
     private long unique;
 
     /** Sends opcode on node with body; returns the reply's error (0 on success). */
-    private int send(OpTable t, int opcode, long node, byte[] body) {
+    private int send(OpTable<?, ?> t, int opcode, long node, byte[] body) {
         for (int i = 0; i < 40 + body.length + 64; i++) {
             in.put(i, (byte) 0);
         }
@@ -50,7 +50,7 @@ class LinkAsParentTest {
         Files.createSymbolicLink(src.resolve("root"), Path.of("/"));
         Files.createSymbolicLink(src.resolve("etc"), Path.of("/etc"));
         PassthroughFs fs = new PassthroughFs(src);
-        OpTable t = new OpTable(fs, new NoSession());
+        OpTable<?, ?> t = new OpTable<>(fs, new NoSession());
         try {
             for (String link : new String[] {"root", "etc"}) {
                 assertEquals(0, send(t, Opcode.LOOKUP, 1, name(link)));

@@ -2,7 +2,7 @@ package io.arbiterfs.daemon.testing;
 
 import static org.awaitility.Awaitility.await;
 
-import io.arbiterfs.fuse.internal.mount.MountTable;
+import io.arbiterfs.fuse.Mounts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +52,7 @@ public final class DaemonProcess implements AutoCloseable {
                 if (!p.isAlive()) {
                     throw new AssertionError("daemon exited with " + p.exitValue() + " before mounting:\n" + d.logText());
                 }
-                return MountTable.hasType(mnt, io.arbiterfs.daemon.cli.Daemon.FS_TYPE);
+                return Mounts.hasType(mnt, io.arbiterfs.daemon.ArbiterDaemon.FS_TYPE);
             });
         } catch (RuntimeException | Error e) {
             d.close();
@@ -75,7 +75,7 @@ public final class DaemonProcess implements AutoCloseable {
 
     public static boolean mounted(Path mnt) {
         try {
-            return MountTable.at(mnt).isPresent();
+            return Mounts.at(mnt).isPresent();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,12 +1,13 @@
 package io.arbiterfs.fuse.platform;
 
-/** Linux errno values (x86-64) the daemon replies with or reacts to. */
+/** Linux errno values (x86-64, the generic set) for file system results ({@code -errno}) and system call errors. */
 public final class Errno {
     public static final int EPERM = 1;
     public static final int ENOENT = 2;
     public static final int EINTR = 4;
     public static final int EIO = 5;
     public static final int ENXIO = 6;
+    public static final int E2BIG = 7;
     public static final int EBADF = 9;
     public static final int EAGAIN = 11;
     public static final int ENOMEM = 12;
@@ -33,9 +34,11 @@ public final class Errno {
     public static final int ENODATA = 61;
     public static final int EOVERFLOW = 75;
     public static final int EOPNOTSUPP = 95;
+    public static final int ECONNABORTED = 103;
     public static final int ENOTCONN = 107;
     public static final int ETIMEDOUT = 110;
     public static final int ESTALE = 116;
+    public static final int ECANCELED = 125;
 
     private Errno() {}
 }

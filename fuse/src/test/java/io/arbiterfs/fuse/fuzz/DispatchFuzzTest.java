@@ -1,4 +1,4 @@
-package io.arbiterfs.daemon.fuzz;
+package io.arbiterfs.fuse.fuzz;
 
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;

@@ -1,6 +1,5 @@
-package io.arbiterfs.daemon.fuzz;
+package io.arbiterfs.fuse.fuzz;
 
-import io.arbiterfs.daemon.testing.NoSession;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
@@ -9,6 +8,7 @@ import io.arbiterfs.fuse.internal.abi.InHeader;
 import io.arbiterfs.fuse.internal.abi.Opcode;
 import io.arbiterfs.fuse.internal.abi.OutHeader;
 import io.arbiterfs.fuse.internal.dispatch.Exchange;
+import io.arbiterfs.fuse.internal.dispatch.NoSession;
 import io.arbiterfs.fuse.internal.dispatch.OpTable;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -42,7 +42,7 @@ final class DispatchHarness {
         Opcode.READDIR, Opcode.RELEASEDIR, Opcode.FSYNCDIR, Opcode.GETLK, Opcode.SETLK, Opcode.SETLKW,
         Opcode.ACCESS, Opcode.CREATE, Opcode.INTERRUPT, Opcode.BMAP, Opcode.DESTROY, Opcode.IOCTL,
         Opcode.POLL, Opcode.BATCH_FORGET, Opcode.FALLOCATE, Opcode.READDIRPLUS, Opcode.RENAME2,
-        Opcode.LSEEK, Opcode.COPY_FILE_RANGE, Opcode.SYNCFS, Opcode.COPY_FILE_RANGE_64, 0, 4095, -1,
+        Opcode.LSEEK, Opcode.COPY_FILE_RANGE, Opcode.SYNCFS, Opcode.COPY_FILE_RANGE_64, Opcode.TMPFILE, 0, 4095, -1,
     };
 
     /** Log lines of the dispatch table, kept instead of printed (a fuzz run sends millions). */
@@ -89,7 +89,7 @@ final class DispatchHarness {
     /** Runs one input; throws AssertionError on any violated invariant. */
     void run(byte[] data) {
         fs = new MemoryFs();
-        OpTable table = new OpTable(fs, new NoSession());
+        OpTable<?, ?> table = new OpTable<>(fs, new NoSession());
         ByteBuffer input = ByteBuffer.wrap(data).order(ByteOrder.LITTLE_ENDIAN);
         for (int r = 0; r < MAX_REQUESTS && input.remaining() >= 5; r++) {
             one(table, input, r + 1);
@@ -97,7 +97,7 @@ final class DispatchHarness {
         executions++;
     }
 
-    private void one(OpTable table, ByteBuffer input, long unique) {
+    private void one(OpTable<?, ?> table, ByteBuffer input, long unique) {
         int mode = input.get() & 0xff;
         int opByte = input.get() & 0xff;
         int nodeByte = input.get() & 0xff;
@@ -134,7 +134,7 @@ final class DispatchHarness {
         check(table, length);
     }
 
-    private void check(OpTable table, int length) {
+    private void check(OpTable<?, ?> table, int length) {
         long unique = length >= 16 ? in.getLong(8) : -1;
         int opcode = length >= 8 ? in.getInt(4) : -1;
         int linesBefore = capture.lines;

@@ -1,4 +1,4 @@
-package io.arbiterfs.daemon.fuzz;
+package io.arbiterfs.fuse.fuzz;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +24,7 @@ class DispatchRandomTest {
     private static final long SEED = 0x5eed_f00dL;
 
     static List<byte[]> corpus() throws IOException {
-        Path dir = Path.of("src/test/resources/io/arbiterfs/daemon/fuzz/DispatchFuzzTestInputs/dispatch");
+        Path dir = Path.of("src/test/resources/io/arbiterfs/fuse/fuzz/DispatchFuzzTestInputs/dispatch");
         List<byte[]> seeds = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.sorted().toList()) {

@@ -1,35 +1,28 @@
-package io.arbiterfs.daemon.fuzz;
+package io.arbiterfs.fuse.fuzz;
 
-import io.arbiterfs.fuse.DirentSink;
-import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.AttributeReply;
+import io.arbiterfs.fuse.Attributes;
+import io.arbiterfs.fuse.CreateArgs;
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.DirectoryListing;
+import io.arbiterfs.fuse.Entry;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.FsStats;
 import io.arbiterfs.fuse.Name;
-import io.arbiterfs.fuse.Payload;
+import io.arbiterfs.fuse.OpenArgs;
+import io.arbiterfs.fuse.OpenReply;
+import io.arbiterfs.fuse.ReplyBuffer;
 import io.arbiterfs.fuse.Request;
-import io.arbiterfs.fuse.internal.abi.AttrOut;
-import io.arbiterfs.fuse.internal.abi.Attr;
-import io.arbiterfs.fuse.internal.abi.CreateIn;
-import io.arbiterfs.fuse.internal.abi.EntryOut;
-import io.arbiterfs.fuse.internal.abi.FlushIn;
-import io.arbiterfs.fuse.internal.abi.FsyncIn;
-import io.arbiterfs.fuse.internal.abi.FuseConst;
-import io.arbiterfs.fuse.internal.abi.GetattrIn;
-import io.arbiterfs.fuse.internal.abi.MkdirIn;
-import io.arbiterfs.fuse.internal.abi.MknodIn;
-import io.arbiterfs.fuse.internal.abi.OpenIn;
-import io.arbiterfs.fuse.internal.abi.OpenOut;
-import io.arbiterfs.fuse.internal.abi.ReadIn;
-import io.arbiterfs.fuse.internal.abi.ReleaseIn;
-import io.arbiterfs.fuse.internal.abi.SetattrIn;
-import io.arbiterfs.fuse.internal.abi.StatfsOut;
-import io.arbiterfs.fuse.internal.abi.WriteIn;
+import io.arbiterfs.fuse.SetAttributes;
+import io.arbiterfs.fuse.WriteArgs;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.fuse.platform.Linux;
+import java.time.Duration;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
-import jnr.ffi.Pointer;
 
 /**
  * A small, bounded in-memory file system for fuzzing the dispatch table: fast, no host effects, and
@@ -37,12 +30,12 @@ import jnr.ffi.Pointer;
  * structure has a cap, so memory stays bounded however many requests the fuzzer sends; what it
  * holds is reported by {@link #bytesHeld()}.
  */
-final class MemoryFs implements FuseFileSystem {
+final class MemoryFs implements FileSystem<MemoryFs.Handle, MemoryFs.Handle> {
     static final int MAX_NODES = 2048;
     static final int MAX_HANDLES = 1024;
     static final int MAX_FILE = 256 << 10;
     static final int MAX_NAME = 255;
-    private static final jnr.ffi.Runtime RUNTIME = jnr.ffi.Runtime.getSystemRuntime();
+    private static final Duration SECOND = Duration.ofSeconds(1);
 
     private static final class Node {
         final long id;
@@ -63,10 +56,19 @@ final class MemoryFs implements FuseFileSystem {
         }
     }
 
+    /** An open file or directory. */
+    static final class Handle {
+        final Node node;
+        boolean open = true;
+
+        Handle(Node node) {
+            this.node = node;
+        }
+    }
+
     private final Map<Long, Node> nodes = new HashMap<>();
-    private final Map<Long, Long> handles = new HashMap<>();
+    private int handles;
     private long nextId = 2;
-    private long nextFh = 1;
 
     MemoryFs() {
         nodes.put(1L, new Node(1, Linux.S_IFDIR, 0755));
@@ -86,7 +88,7 @@ final class MemoryFs implements FuseFileSystem {
     }
 
     private static String checked(Name name) {
-        String s = name.toString();
+        String s = name.string();
         return s.isEmpty() || s.equals(".") || s.equals("..") || s.indexOf('/') >= 0 || name.length() > MAX_NAME ? null : s;
     }
 
@@ -95,18 +97,18 @@ final class MemoryFs implements FuseFileSystem {
         return d != null && d.type == Linux.S_IFDIR ? d : null;
     }
 
-    private void fill(Node n, Attr a) {
+    private void fill(Node n, Attributes a) {
         a.ino(n.id).mode(n.mode).nlink(n.nlink).size(n.size).blocks((n.size + 511) / 512);
     }
 
-    private int entry(Node n, EntryOut out) {
+    private int entry(Node n, Entry out) {
         n.lookups++;
-        out.nodeId(n.id).generation(1).entryValid(1).attrValid(1);
-        fill(n, out.attr());
+        out.node(n.id).generation(1).entryValidFor(SECOND).attributesValidFor(SECOND);
+        fill(n, out.attributes());
         return 0;
     }
 
-    private int make(long parent, Name name, int type, int mode, EntryOut out) {
+    private int make(long parent, Name name, int type, int mode, Entry out) {
         Node d = dir(parent);
         String s = checked(name);
         if (d == null || s == null) {
@@ -125,7 +127,7 @@ final class MemoryFs implements FuseFileSystem {
     }
 
     @Override
-    public synchronized int lookup(Request req, long parent, Name name, EntryOut out) {
+    public synchronized int lookup(Request req, long parent, Name name, Entry out) {
         Node d = dir(parent);
         String s = checked(name);
         if (d == null || s == null) {
@@ -147,25 +149,25 @@ final class MemoryFs implements FuseFileSystem {
     }
 
     @Override
-    public synchronized int getattr(Request req, long node, GetattrIn in, AttrOut out) {
+    public synchronized int getattr(Request req, long node, Handle file, AttributeReply out) {
         Node n = nodes.get(node);
         if (n == null) {
             return -Errno.ESTALE;
         }
-        fill(n, out.attrValid(1).attr());
+        fill(n, out.validFor(SECOND).attributes());
         return 0;
     }
 
     @Override
-    public synchronized int setattr(Request req, long node, SetattrIn in, AttrOut out) {
+    public synchronized int setattr(Request req, long node, Handle file, SetAttributes in, AttributeReply out) {
         Node n = nodes.get(node);
         if (n == null) {
             return -Errno.ESTALE;
         }
-        if ((in.valid() & FuseConst.FATTR_MODE) != 0) {
+        if (in.setsMode()) {
             n.mode = (n.mode & Linux.S_IFMT) | (in.mode() & 07777);
         }
-        if ((in.valid() & FuseConst.FATTR_SIZE) != 0) {
+        if (in.setsSize()) {
             if (n.type != Linux.S_IFREG) {
                 return -Errno.EISDIR;
             }
@@ -174,7 +176,7 @@ final class MemoryFs implements FuseFileSystem {
             }
             resize(n, (int) in.size());
         }
-        return getattr(req, node, null, out);
+        return getattr(req, node, file, out);
     }
 
     private static void resize(Node n, int size) {
@@ -187,34 +189,34 @@ final class MemoryFs implements FuseFileSystem {
     }
 
     @Override
-    public synchronized int readlink(Request req, long node, Payload out) {
+    public synchronized int readlink(Request req, long node, ReplyBuffer out) {
         Node n = nodes.get(node);
         if (n == null || n.type != Linux.S_IFLNK) {
             return n == null ? -Errno.ESTALE : -Errno.EINVAL;
         }
         byte[] t = n.target.getBytes(StandardCharsets.UTF_8);
         int len = Math.min(t.length, out.capacity());
-        out.buffer().put(out.offset(), t, 0, len);
+        out.put(0, t, 0, len);
         return len;
     }
 
     @Override
-    public synchronized int symlink(Request req, long parent, Name name, Name target, EntryOut out) {
+    public synchronized int symlink(Request req, long parent, Name name, Name target, Entry out) {
         int rc = make(parent, name, Linux.S_IFLNK, 0777, out);
         if (rc == 0) {
-            nodes.get(out.nodeId()).target = target.toString();
+            nodes.get(out.node()).target = target.string();
         }
         return rc;
     }
 
     @Override
-    public synchronized int mknod(Request req, long parent, Name name, MknodIn in, EntryOut out) {
-        return make(parent, name, Linux.S_IFREG, in.mode(), out);
+    public synchronized int mknod(Request req, long parent, Name name, int mode, int umask, int rdev, Entry out) {
+        return make(parent, name, Linux.S_IFREG, mode, out);
     }
 
     @Override
-    public synchronized int mkdir(Request req, long parent, Name name, MkdirIn in, EntryOut out) {
-        return make(parent, name, Linux.S_IFDIR, in.mode(), out);
+    public synchronized int mkdir(Request req, long parent, Name name, int mode, int umask, Entry out) {
+        return make(parent, name, Linux.S_IFDIR, mode, out);
     }
 
     private int remove(long parent, Name name, boolean wantDir) {
@@ -269,7 +271,7 @@ final class MemoryFs implements FuseFileSystem {
     }
 
     @Override
-    public synchronized int link(Request req, long node, long newParent, Name newName, EntryOut out) {
+    public synchronized int link(Request req, long node, long newParent, Name newName, Entry out) {
         Node n = nodes.get(node);
         Node d = dir(newParent);
         String s = checked(newName);
@@ -283,51 +285,50 @@ final class MemoryFs implements FuseFileSystem {
         return entry(n, out);
     }
 
-    private int openHandle(long node, OpenOut out) {
-        if (handles.size() >= MAX_HANDLES) {
+    private int openHandle(long node, OpenReply<Handle> out) {
+        if (handles >= MAX_HANDLES) {
             return -Errno.EMFILE;
         }
-        long fh = nextFh++;
-        handles.put(fh, node);
-        out.fh(fh);
+        handles++;
+        out.handle(new Handle(nodes.get(node)));
         return 0;
     }
 
     @Override
-    public synchronized int open(Request req, long node, OpenIn in, OpenOut out) {
+    public synchronized int open(Request req, long node, OpenArgs args, OpenReply<Handle> out) {
         Node n = nodes.get(node);
         return n == null ? -Errno.ESTALE : n.type == Linux.S_IFDIR ? -Errno.EISDIR : openHandle(node, out);
     }
 
     @Override
-    public synchronized int create(Request req, long parent, Name name, CreateIn in, EntryOut entry, OpenOut open) {
-        int rc = make(parent, name, Linux.S_IFREG, in.mode(), entry);
-        return rc < 0 ? rc : openHandle(entry.nodeId(), open);
+    public synchronized int create(Request req, long parent, Name name, CreateArgs args, Entry entry,
+                                   OpenReply<Handle> open) {
+        int rc = make(parent, name, Linux.S_IFREG, args.mode(), entry);
+        return rc < 0 ? rc : openHandle(entry.node(), open);
     }
 
-    private Node file(long fh) {
-        Long id = handles.get(fh);
-        Node n = id == null ? null : nodes.get(id);
+    private static Node file(Handle h) {
+        Node n = h == null || !h.open ? null : h.node;
         return n != null && n.type == Linux.S_IFREG ? n : null;
     }
 
     @Override
-    public synchronized int read(Request req, long node, ReadIn in, Payload out) {
-        Node n = file(in.fh());
+    public synchronized int read(Request req, long node, Handle h, long offset, int size, ReplyBuffer out) {
+        Node n = file(h);
         if (n == null) {
             return -Errno.EBADF;
         }
-        if (in.offset() < 0) {
+        if (offset < 0) {
             return -Errno.EINVAL;
         }
-        long len = Math.max(0, Math.min(Math.min(Integer.toUnsignedLong(in.size()), out.capacity()), n.size - in.offset()));
-        out.buffer().put(out.offset(), n.data, (int) Math.min(in.offset(), n.size), (int) len);
+        long len = Math.max(0, Math.min(Math.min(Integer.toUnsignedLong(size), out.capacity()), n.size - offset));
+        out.put(0, n.data, (int) Math.min(offset, n.size), (int) len);
         return (int) len;
     }
 
     @Override
-    public synchronized int write(Request req, long node, WriteIn in, long data) {
-        Node n = file(in.fh());
+    public synchronized int write(Request req, long node, Handle h, WriteArgs in, DataView data) {
+        Node n = file(h);
         if (n == null) {
             return -Errno.EBADF;
         }
@@ -339,47 +340,55 @@ final class MemoryFs implements FuseFileSystem {
         if (end > n.size) {
             resize(n, end);
         }
-        Pointer.wrap(RUNTIME, data).get(0, n.data, (int) in.offset(), (int) size);
+        data.get(0, n.data, (int) in.offset(), (int) size);
         return (int) size;
     }
 
     @Override
-    public synchronized int flush(Request req, long node, FlushIn in) {
-        return handles.containsKey(in.fh()) ? 0 : -Errno.EBADF;
+    public synchronized int flush(Request req, long node, Handle h, long lockOwner) {
+        return h != null && h.open ? 0 : -Errno.EBADF;
     }
 
     @Override
-    public synchronized int fsync(Request req, long node, FsyncIn in) {
-        return handles.containsKey(in.fh()) ? 0 : -Errno.EBADF;
+    public synchronized int fsync(Request req, long node, Handle h, boolean dataOnly) {
+        return h != null && h.open ? 0 : -Errno.EBADF;
     }
 
     @Override
-    public synchronized int release(Request req, long node, ReleaseIn in) {
-        return handles.remove(in.fh()) == null ? -Errno.EBADF : 0;
+    public synchronized int release(Request req, long node, Handle h, int flags) {
+        return close(h);
+    }
+
+    private int close(Handle h) {
+        if (h == null || !h.open) {
+            return -Errno.EBADF;
+        }
+        h.open = false;
+        handles--;
+        return 0;
     }
 
     @Override
-    public synchronized int opendir(Request req, long node, OpenIn in, OpenOut out) {
+    public synchronized int opendir(Request req, long node, OpenArgs args, OpenReply<Handle> out) {
         return dir(node) == null ? -Errno.ENOTDIR : openHandle(node, out);
     }
 
     @Override
-    public synchronized int readdir(Request req, long node, ReadIn in, DirentSink out) {
-        Long id = handles.get(in.fh());
-        Node d = id == null ? null : dir(id);
+    public synchronized int readdir(Request req, long node, Handle h, long offset, DirectoryListing out) {
+        Node d = h == null || !h.open || h.node.type != Linux.S_IFDIR ? null : h.node;
         if (d == null) {
             return -Errno.EBADF;
         }
         long i = 0;
         for (Map.Entry<String, Long> e : d.children.entrySet()) {
-            if (i++ < in.offset()) {
+            if (i++ < offset) {
                 continue;
             }
             Node child = nodes.get(e.getValue());
             ByteBuffer name = ByteBuffer.wrap(e.getKey().getBytes(StandardCharsets.UTF_8));
             int type = child.type >> 12;
             if (out.isPlus()) {
-                EntryOut eo = out.addPlus(child.id, i, type, name, 0, name.capacity());
+                Entry eo = out.addPlus(child.id, i, type, name, 0, name.capacity());
                 if (eo == null) {
                     break;
                 }
@@ -392,13 +401,14 @@ final class MemoryFs implements FuseFileSystem {
     }
 
     @Override
-    public synchronized int releasedir(Request req, long node, ReleaseIn in) {
-        return handles.remove(in.fh()) == null ? -Errno.EBADF : 0;
+    public synchronized int releasedir(Request req, long node, Handle h) {
+        return close(h);
     }
 
     @Override
-    public int statfs(Request req, long node, StatfsOut out) {
-        out.blocks(1 << 20).bfree(1 << 19).bavail(1 << 19).files(MAX_NODES).ffree(MAX_NODES).bsize(4096).namelen(MAX_NAME).frsize(4096);
+    public int statfs(Request req, long node, FsStats out) {
+        out.blocks(1 << 20).freeBlocks(1 << 19).availableBlocks(1 << 19).files(MAX_NODES).freeFiles(MAX_NODES)
+                .blockSize(4096).maxNameLength(MAX_NAME).fragmentSize(4096);
         return 0;
     }
 
@@ -408,7 +418,8 @@ final class MemoryFs implements FuseFileSystem {
     }
 
     @Override
-    public synchronized int setxattr(Request req, long node, Name name, long value, int size, int flags) {
+    public synchronized int setxattr(Request req, long node, Name name, DataView value, int flags) {
+        int size = value.size();
         Node n = nodes.get(node);
         if (n == null) {
             return -Errno.ESTALE;
@@ -416,24 +427,22 @@ final class MemoryFs implements FuseFileSystem {
         if (size < 0 || size > 64 << 10 || n.xattrs.size() >= 32) {
             return -Errno.ENOSPC;
         }
-        byte[] v = new byte[size];
-        Pointer.wrap(RUNTIME, value).get(0, v, 0, size);
-        n.xattrs.put(name.toString(), v);
+        n.xattrs.put(name.string(), value.toArray());
         return 0;
     }
 
     @Override
-    public synchronized int getxattr(Request req, long node, Name name, int size, Payload out) {
+    public synchronized int getxattr(Request req, long node, Name name, int size, ReplyBuffer out) {
         Node n = nodes.get(node);
-        byte[] v = n == null ? null : n.xattrs.get(name.toString());
+        byte[] v = n == null ? null : n.xattrs.get(name.string());
         if (v == null) {
             return n == null ? -Errno.ESTALE : -Errno.ENODATA;
         }
-        return out.xattrReply(v, size);
+        return out.xattr(v, size);
     }
 
     @Override
-    public synchronized int listxattr(Request req, long node, int size, Payload out) {
+    public synchronized int listxattr(Request req, long node, int size, ReplyBuffer out) {
         Node n = nodes.get(node);
         if (n == null) {
             return -Errno.ESTALE;
@@ -441,12 +450,12 @@ final class MemoryFs implements FuseFileSystem {
         StringBuilder b = new StringBuilder();
         n.xattrs.keySet().forEach(k -> b.append(k).append('\0'));
         byte[] v = b.toString().getBytes(StandardCharsets.UTF_8);
-        return out.xattrReply(v, size);
+        return out.xattr(v, size);
     }
 
     @Override
     public synchronized int removexattr(Request req, long node, Name name) {
         Node n = nodes.get(node);
-        return n == null ? -Errno.ESTALE : n.xattrs.remove(name.toString()) == null ? -Errno.ENODATA : 0;
+        return n == null ? -Errno.ESTALE : n.xattrs.remove(name.string()) == null ? -Errno.ENODATA : 0;
     }
 }

@@ -1,17 +1,17 @@
 package io.arbiterfs.harness.bench;
 
-import io.arbiterfs.fuse.FuseFileSystem;
-import io.arbiterfs.fuse.Name;
-import io.arbiterfs.fuse.Payload;
-import io.arbiterfs.fuse.Request;
-import io.arbiterfs.fuse.internal.abi.FuseConst;
-import io.arbiterfs.fuse.internal.abi.WriteIn;
-import io.arbiterfs.fuse.FuseMount;
+import io.arbiterfs.daemon.ArbiterDaemon;
 import io.arbiterfs.daemon.mount.MountOptions;
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.Feature;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.ForwardingFileSystem;
+import io.arbiterfs.fuse.FuseMount;
+import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.ReplyBuffer;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.WriteArgs;
 import io.arbiterfs.fuse.platform.Errno;
-import io.arbiterfs.fuse.internal.transport.SessionOptions;
-import io.arbiterfs.harness.core.DaemonFactory;
-import io.arbiterfs.harness.selftest.DelegatingFs;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -36,18 +36,18 @@ import java.util.concurrent.atomic.AtomicLong;
 final class XattrProbe {
     private XattrProbe() {}
 
-    static final class Counting extends DelegatingFs {
+    static final class Counting<F, D> extends ForwardingFileSystem<F, D> {
         final AtomicLong getxattrs = new AtomicLong();
         final AtomicLong writes = new AtomicLong();
         final boolean enosysSecurity;
 
-        Counting(FuseFileSystem inner, boolean enosysSecurity) {
+        Counting(FileSystem<F, D> inner, boolean enosysSecurity) {
             super(inner);
             this.enosysSecurity = enosysSecurity;
         }
 
         @Override
-        public int getxattr(Request req, long node, Name name, int size, Payload out) {
+        public int getxattr(Request req, long node, Name name, int size, ReplyBuffer out) {
             getxattrs.incrementAndGet();
             if (enosysSecurity && new String(name.bytes(), StandardCharsets.UTF_8).startsWith("security.")) {
                 return -Errno.ENOSYS;
@@ -56,10 +56,14 @@ final class XattrProbe {
         }
 
         @Override
-        public int write(Request req, long node, WriteIn in, long data) {
+        public int write(Request req, long node, F file, WriteArgs in, DataView data) {
             writes.incrementAndGet();
-            return super.write(req, node, in, data);
+            return super.write(req, node, file, in, data);
         }
+    }
+
+    private static <F, D> Counting<F, D> counting(FileSystem<F, D> fs, boolean enosys) {
+        return new Counting<>(fs, enosys);
     }
 
     static void run(Path tmpfs, int runtime, PrintStream out) throws Exception {
@@ -77,15 +81,14 @@ final class XattrProbe {
         try {
             Bench.layOut(src.resolve(FioJob.FILE));
             MountOptions o = MountOptions.parse(List.of("passthrough"));
-            DaemonFactory f = new DaemonFactory();
-            Counting fs = new Counting(f.fileSystem(src, o), enosys);
-            SessionOptions s = f.sessionOptions(o);
+            Counting<?, ?> fs = counting(ArbiterDaemon.sourceStack(src, o, ArbiterDaemon.validate(o)).top(), enosys);
+            FuseMount.Builder builder = ArbiterDaemon.builder(fs, "xattr-probe", mnt, o);
             if (!killpriv) {
-                s = new SessionOptions(s.workers(), s.maxWrite(), s.wantedFlags() & ~FuseConst.HANDLE_KILLPRIV_V2, s.maxStackDepth());
+                builder.withoutFeatures(Feature.HANDLE_KILLPRIV_V2);
             }
             double iops;
             String status;
-            try (FuseMount m = FuseMount.mount(fs, o.mountSpec("xattr-probe", mnt), s)) {
+            try (FuseMount m = builder.mount()) {
                 Path job = base.resolve("job.fio");
                 Files.writeString(job, FioJob.named(Bench.HEADLINE_JOB + "-buf").jobFile(mnt.toString(), runtime));
                 Process fio = new ProcessBuilder("fio", "--output-format=json", job.toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();

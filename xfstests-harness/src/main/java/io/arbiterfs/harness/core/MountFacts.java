@@ -1,5 +1,6 @@
 package io.arbiterfs.harness.core;
 
+import io.arbiterfs.daemon.arbitration.OpenPolicy;
 import io.arbiterfs.daemon.mount.MountOptions;
 import java.util.Optional;
 
@@ -23,7 +24,7 @@ public record MountFacts(Optional<MountOptions> options) {
      * backing file.
      */
     public boolean sharedMmapRefused() {
-        return options.map(o -> o.dio == MountOptions.DirectIo.ALWAYS && !o.allowMmap && !o.passthrough).orElse(false);
+        return options.map(o -> o.dio == OpenPolicy.DirectIo.ALWAYS && !o.allowMmap && !o.passthrough).orElse(false);
     }
 
     /**
@@ -32,7 +33,7 @@ public record MountFacts(Optional<MountOptions> options) {
      * 095's job9 does exactly that.
      */
     public boolean directMmapRefused() {
-        return options.map(o -> o.dio != MountOptions.DirectIo.NEVER && !o.allowMmap && !o.passthrough).orElse(false);
+        return options.map(o -> o.dio != OpenPolicy.DirectIo.NEVER && !o.allowMmap && !o.passthrough).orElse(false);
     }
 
     public String describe() {

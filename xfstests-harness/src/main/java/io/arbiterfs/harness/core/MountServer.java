@@ -1,8 +1,9 @@
 package io.arbiterfs.harness.core;
 
-import io.arbiterfs.fuse.FuseFileSystem;
-import io.arbiterfs.fuse.FuseMount;
+import io.arbiterfs.daemon.ArbiterDaemon;
 import io.arbiterfs.daemon.mount.MountOptions;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.FuseMount;
 import io.arbiterfs.harness.selftest.BrokenFs;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -29,21 +30,21 @@ public final class MountServer {
         Path mountpoint = Path.of(args[1]);
         MountOptions options = MountOptions.parse(args[2].isEmpty() ? List.of() : List.of(args[2]));
         String fault = args.length > 3 ? args[3] : "";
-        DaemonFactory factory = new DaemonFactory();
-        FuseFileSystem fs = factory.fileSystem(source, options);
+        // the stack ./arbiterfs mount serves, with the self-test's broken layer on top when asked
+        FileSystem<?, ?> fs = ArbiterDaemon.sourceStack(source, options, ArbiterDaemon.validate(options)).top();
         if (!fault.isEmpty()) {
             fs = BrokenFs.wrap(fs, fault);
         }
         FuseMount mount;
         try {
-            mount = FuseMount.mount(fs, options.mountSpec("arbiterfs-harness:" + source, mountpoint), factory.sessionOptions(options));
+            mount = ArbiterDaemon.builder(fs, "arbiterfs-harness:" + source, mountpoint, options).mount();
         } catch (IOException e) {
             System.out.println("FAILED " + e.getMessage());
             System.exit(1);
             return;
         }
         Runtime.getRuntime().addShutdownHook(new Thread(() -> unmount(mount), "unmount"));
-        System.out.println("MOUNTED " + factory.description() + ", " + fs.getClass().getSimpleName()
+        System.out.println("MOUNTED the ./arbiterfs mount stack, " + fs.getClass().getSimpleName()
                 + (fault.isEmpty() ? "" : " fault=" + fault));
         System.out.flush();
         while (System.in.read() >= 0) {

@@ -1,10 +1,10 @@
 package io.arbiterfs.harness.selftest;
 
-import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.ForwardingFileSystem;
 import io.arbiterfs.fuse.Request;
-import io.arbiterfs.fuse.internal.abi.WriteIn;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
+import io.arbiterfs.fuse.WriteArgs;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * into the file than asked ({@code shift:N}). The self-test requires the harness to report failures
  * on it; a harness that passes this file system cannot catch lost or misplaced writes.
  */
-public final class BrokenFs extends DelegatingFs {
+public final class BrokenFs<F, D> extends ForwardingFileSystem<F, D> {
     private static final Logger log = LoggerFactory.getLogger(BrokenFs.class);
 
     public enum Fault { DROP, SHIFT }
@@ -25,7 +25,7 @@ public final class BrokenFs extends DelegatingFs {
     private final AtomicLong writes = new AtomicLong();
     private final AtomicLong injected = new AtomicLong();
 
-    public BrokenFs(FuseFileSystem inner, Fault fault, long every) {
+    public BrokenFs(FileSystem<F, D> inner, Fault fault, long every) {
         super(inner);
         if (every < 1) {
             throw new IllegalArgumentException("fault period must be at least 1");
@@ -35,18 +35,18 @@ public final class BrokenFs extends DelegatingFs {
     }
 
     /** {@code drop:N} or {@code shift:N}. */
-    public static BrokenFs wrap(FuseFileSystem inner, String spec) {
+    public static <F, D> BrokenFs<F, D> wrap(FileSystem<F, D> inner, String spec) {
         String[] p = spec.split(":");
         if (p.length != 2) {
             throw new IllegalArgumentException("fault spec must be drop:N or shift:N, not " + spec);
         }
-        return new BrokenFs(inner, Fault.valueOf(p[0].toUpperCase()), Long.parseLong(p[1]));
+        return new BrokenFs<>(inner, Fault.valueOf(p[0].toUpperCase()), Long.parseLong(p[1]));
     }
 
     @Override
-    public int write(Request req, long node, WriteIn in, long data) {
+    public int write(Request req, long node, F file, WriteArgs in, DataView data) {
         if (in.size() == 0 || writes.incrementAndGet() % every != 0) {
-            return inner.write(req, node, in, data);
+            return super.write(req, node, file, in, data);
         }
         long n = injected.incrementAndGet();
         if (n == 1 || n % 100 == 0) {
@@ -55,18 +55,39 @@ public final class BrokenFs extends DelegatingFs {
         if (fault == Fault.DROP) {
             return in.size(); // claim success, write nothing
         }
-        return inner.write(req, node, shifted(in, 4096), data);
+        return super.write(req, node, file, new Shifted(in, 4096), data);
     }
 
-    /** A copy of the request header with the offset moved: the payload lands {@code by} bytes further on. */
-    private static WriteIn shifted(WriteIn in, long by) {
-        ByteBuffer b = ByteBuffer.allocate(WriteIn.SIZE).order(ByteOrder.LITTLE_ENDIAN);
-        b.putLong(0, in.fh());
-        b.putLong(8, in.offset() + by);
-        b.putInt(16, in.size());
-        b.putInt(20, in.writeFlags());
-        b.putLong(24, in.lockOwner());
-        b.putInt(32, in.flags());
-        return new WriteIn().wrap(b, 0);
+    /** The same WRITE with its offset moved: the payload lands {@code by} bytes further on. */
+    private record Shifted(WriteArgs in, long by) implements WriteArgs {
+        @Override
+        public long offset() {
+            return in.offset() + by;
+        }
+
+        @Override
+        public int size() {
+            return in.size();
+        }
+
+        @Override
+        public boolean isWriteback() {
+            return in.isWriteback();
+        }
+
+        @Override
+        public boolean killSuidGid() {
+            return in.killSuidGid();
+        }
+
+        @Override
+        public int openFlags() {
+            return in.openFlags();
+        }
+
+        @Override
+        public long lockOwner() {
+            return in.lockOwner();
+        }
     }
 }

@@ -1,7 +1,7 @@
 package io.arbiterfs.fuse.internal.abi;
 
 /** fuse_attr: embedded in entry and attr replies. Size 88. */
-public final class Attr extends Struct<Attr> {
+public final class Attr extends Struct<Attr> implements io.arbiterfs.fuse.Attributes {
     public static final int SIZE = 88;
 
     @Override
@@ -9,28 +9,34 @@ public final class Attr extends Struct<Attr> {
         return SIZE;
     }
 
+    @Override
     public long ino() {
         return buf.getLong(at);
     }
 
+    @Override
     public Attr ino(long v) {
         buf.putLong(at + 0, v);
         return this;
     }
 
+    @Override
     public long size() {
         return buf.getLong(at + 8);
     }
 
+    @Override
     public Attr size(long v) {
         buf.putLong(at + 8, v);
         return this;
     }
 
+    @Override
     public long blocks() {
         return buf.getLong(at + 16);
     }
 
+    @Override
     public Attr blocks(long v) {
         buf.putLong(at + 16, v);
         return this;
@@ -90,55 +96,67 @@ public final class Attr extends Struct<Attr> {
         return this;
     }
 
+    @Override
     public int mode() {
         return buf.getInt(at + 60);
     }
 
+    @Override
     public Attr mode(int v) {
         buf.putInt(at + 60, v);
         return this;
     }
 
+    @Override
     public int nlink() {
         return buf.getInt(at + 64);
     }
 
+    @Override
     public Attr nlink(int v) {
         buf.putInt(at + 64, v);
         return this;
     }
 
+    @Override
     public int uid() {
         return buf.getInt(at + 68);
     }
 
+    @Override
     public Attr uid(int v) {
         buf.putInt(at + 68, v);
         return this;
     }
 
+    @Override
     public int gid() {
         return buf.getInt(at + 72);
     }
 
+    @Override
     public Attr gid(int v) {
         buf.putInt(at + 72, v);
         return this;
     }
 
+    @Override
     public int rdev() {
         return buf.getInt(at + 76);
     }
 
+    @Override
     public Attr rdev(int v) {
         buf.putInt(at + 76, v);
         return this;
     }
 
+    @Override
     public int blksize() {
         return buf.getInt(at + 80);
     }
 
+    @Override
     public Attr blksize(int v) {
         buf.putInt(at + 80, v);
         return this;
@@ -151,5 +169,35 @@ public final class Attr extends Struct<Attr> {
     public Attr flags(int v) {
         buf.putInt(at + 84, v);
         return this;
+    }
+
+    @Override
+    public Attr atime(long seconds, int nanos) {
+        return atime(seconds).atimensec(nanos);
+    }
+
+    @Override
+    public Attr mtime(long seconds, int nanos) {
+        return mtime(seconds).mtimensec(nanos);
+    }
+
+    @Override
+    public Attr ctime(long seconds, int nanos) {
+        return ctime(seconds).ctimensec(nanos);
+    }
+
+    @Override
+    public long atimeSeconds() {
+        return atime();
+    }
+
+    @Override
+    public long mtimeSeconds() {
+        return mtime();
+    }
+
+    @Override
+    public long ctimeSeconds() {
+        return ctime();
     }
 }

@@ -1,7 +1,7 @@
 package io.arbiterfs.fuse.internal.abi;
 
 /** fuse_attr_out: reply to GETATTR and SETATTR; {@link #attr()} views the embedded fuse_attr. Size 104. */
-public final class AttrOut extends Struct<AttrOut> {
+public final class AttrOut extends Struct<AttrOut> implements io.arbiterfs.fuse.AttributeReply {
     public static final int SIZE = 104;
 
     @Override
@@ -32,5 +32,15 @@ public final class AttrOut extends Struct<AttrOut> {
     /** The embedded fuse_attr. */
     public Attr attr() {
         return attr.wrap(buf, at + 16);
+    }
+
+    @Override
+    public Attr attributes() {
+        return attr();
+    }
+
+    @Override
+    public AttrOut validFor(java.time.Duration validity) {
+        return attrValid(validity.getSeconds()).attrValidNsec(validity.getNano());
     }
 }

@@ -1,7 +1,7 @@
 package io.arbiterfs.fuse.internal.abi;
 
 /** fuse_entry_out: reply to LOOKUP, MKNOD, MKDIR, SYMLINK, LINK and the first half of CREATE; {@link #attr()} views the embedded fuse_attr. Size 128. */
-public final class EntryOut extends Struct<EntryOut> {
+public final class EntryOut extends Struct<EntryOut> implements io.arbiterfs.fuse.Entry {
     public static final int SIZE = 128;
 
     @Override
@@ -22,6 +22,7 @@ public final class EntryOut extends Struct<EntryOut> {
         return buf.getLong(at + 8);
     }
 
+    @Override
     public EntryOut generation(long v) {
         buf.putLong(at + 8, v);
         return this;
@@ -68,5 +69,30 @@ public final class EntryOut extends Struct<EntryOut> {
     /** The embedded fuse_attr. */
     public Attr attr() {
         return attr.wrap(buf, at + 40);
+    }
+
+    @Override
+    public EntryOut node(long nodeId) {
+        return nodeId(nodeId);
+    }
+
+    @Override
+    public long node() {
+        return nodeId();
+    }
+
+    @Override
+    public EntryOut entryValidFor(java.time.Duration validity) {
+        return entryValid(validity.getSeconds()).entryValidNsec(validity.getNano());
+    }
+
+    @Override
+    public EntryOut attributesValidFor(java.time.Duration validity) {
+        return attrValid(validity.getSeconds()).attrValidNsec(validity.getNano());
+    }
+
+    @Override
+    public Attr attributes() {
+        return attr();
     }
 }

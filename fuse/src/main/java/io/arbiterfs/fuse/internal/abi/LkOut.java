@@ -1,7 +1,7 @@
 package io.arbiterfs.fuse.internal.abi;
 
 /** fuse_lk_out (fuse_file_lock). Size 24. */
-public final class LkOut extends Struct<LkOut> {
+public final class LkOut extends Struct<LkOut> implements io.arbiterfs.fuse.LockReply {
     public static final int SIZE = 24;
 
     @Override
@@ -43,5 +43,10 @@ public final class LkOut extends Struct<LkOut> {
     public LkOut pid(int v) {
         buf.putInt(at + 20, v);
         return this;
+    }
+
+    @Override
+    public LkOut set(long start, long end, int type, int pid) {
+        return start(start).end(end).type(type).pid(pid);
     }
 }

@@ -1,7 +1,7 @@
 package io.arbiterfs.fuse.internal.abi;
 
 /** fuse_open_in (OPEN and OPENDIR). Size 8. */
-public final class OpenIn extends Struct<OpenIn> {
+public final class OpenIn extends Struct<OpenIn> implements io.arbiterfs.fuse.OpenArgs {
     public static final int SIZE = 8;
 
     @Override
@@ -9,11 +9,17 @@ public final class OpenIn extends Struct<OpenIn> {
         return SIZE;
     }
 
+    @Override
     public int flags() {
         return buf.getInt(at);
     }
 
     public int openFlags() {
         return buf.getInt(at + 4);
+    }
+
+    @Override
+    public boolean killSuidGid() {
+        return (openFlags() & FuseConst.OPEN_KILL_SUIDGID) != 0;
     }
 }

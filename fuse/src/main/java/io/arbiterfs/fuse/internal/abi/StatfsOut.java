@@ -1,7 +1,7 @@
 package io.arbiterfs.fuse.internal.abi;
 
 /** fuse_statfs_out (fuse_kstatfs). Size 80. */
-public final class StatfsOut extends Struct<StatfsOut> {
+public final class StatfsOut extends Struct<StatfsOut> implements io.arbiterfs.fuse.FsStats {
     public static final int SIZE = 80;
 
     @Override
@@ -13,6 +13,7 @@ public final class StatfsOut extends Struct<StatfsOut> {
         return buf.getLong(at);
     }
 
+    @Override
     public StatfsOut blocks(long v) {
         buf.putLong(at + 0, v);
         return this;
@@ -40,6 +41,7 @@ public final class StatfsOut extends Struct<StatfsOut> {
         return buf.getLong(at + 24);
     }
 
+    @Override
     public StatfsOut files(long v) {
         buf.putLong(at + 24, v);
         return this;
@@ -79,5 +81,35 @@ public final class StatfsOut extends Struct<StatfsOut> {
     public StatfsOut frsize(int v) {
         buf.putInt(at + 48, v);
         return this;
+    }
+
+    @Override
+    public StatfsOut freeBlocks(long v) {
+        return bfree(v);
+    }
+
+    @Override
+    public StatfsOut availableBlocks(long v) {
+        return bavail(v);
+    }
+
+    @Override
+    public StatfsOut freeFiles(long v) {
+        return ffree(v);
+    }
+
+    @Override
+    public StatfsOut blockSize(int v) {
+        return bsize(v);
+    }
+
+    @Override
+    public StatfsOut maxNameLength(int v) {
+        return namelen(v);
+    }
+
+    @Override
+    public StatfsOut fragmentSize(int v) {
+        return frsize(v);
     }
 }

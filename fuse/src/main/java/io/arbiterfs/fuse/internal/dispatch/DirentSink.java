@@ -1,14 +1,17 @@
-package io.arbiterfs.fuse;
+package io.arbiterfs.fuse.internal.dispatch;
 
+import io.arbiterfs.fuse.DirectoryListing;
+import io.arbiterfs.fuse.Entry;
 import io.arbiterfs.fuse.internal.abi.EntryOut;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 
 /**
- * Packs directory entries into a READDIR (fuse_dirent) or READDIRPLUS (fuse_direntplus) reply.
- * Each entry is 8-byte aligned; an entry that does not fit is refused, and the listing resumes from
- * the last accepted entry's offset on the next request.
+ * Packs directory entries into a READDIR (fuse_dirent) or READDIRPLUS (fuse_direntplus) reply. Each entry is
+ * 8-byte aligned; an entry that does not fit is refused, and the listing resumes from the last accepted entry's
+ * cookie on the next request. On a READDIRPLUS listing, {@link #add} sends the name alone (node id 0).
  */
-public final class DirentSink {
+final class DirentSink implements DirectoryListing {
     private static final int DIRENT_HEADER = 24; // ino u64, off u64, namelen u32, type u32
 
     private final EntryOut entry = new EntryOut();
@@ -18,7 +21,7 @@ public final class DirentSink {
     private int limit;
     private boolean plus;
 
-    public DirentSink reset(ByteBuffer buffer, int start, int capacity, boolean plus) {
+    DirentSink reset(ByteBuffer buffer, int start, int capacity, boolean plus) {
         this.buf = buffer;
         this.start = start;
         this.pos = start;
@@ -27,15 +30,17 @@ public final class DirentSink {
         return this;
     }
 
+    @Override
     public boolean isPlus() {
         return plus;
     }
 
     /** Bytes written so far. */
-    public int length() {
+    int length() {
         return pos - start;
     }
 
+    @Override
     public boolean isEmpty() {
         return pos == start;
     }
@@ -44,9 +49,9 @@ public final class DirentSink {
         return (n + 7) & ~7;
     }
 
-    private int direntAt(int at, long ino, long nextOffset, int type, ByteBuffer name, int nameOffset, int nameLength) {
+    private int direntAt(int at, long ino, long cookie, int type, ByteBuffer name, int nameOffset, int nameLength) {
         buf.putLong(at, ino);
-        buf.putLong(at + 8, nextOffset);
+        buf.putLong(at + 8, cookie);
         buf.putInt(at + 16, nameLength);
         buf.putInt(at + 20, type);
         buf.put(at + DIRENT_HEADER, name, nameOffset, nameLength);
@@ -58,41 +63,42 @@ public final class DirentSink {
         return padded;
     }
 
-    /**
-     * Adds a plain entry. {@code type} is the d_type (DT_*) value; {@code nextOffset} is the cookie
-     * from which the listing continues after this entry.
-     *
-     * @return false if the reply is full (nothing written)
-     */
-    public boolean add(long ino, long nextOffset, int type, ByteBuffer name, int nameOffset, int nameLength) {
+    @Override
+    public boolean add(long ino, long cookie, int type, ByteBuffer name, int nameOffset, int nameLength) {
         if (plus) {
-            throw new IllegalStateException("READDIRPLUS needs addPlus");
+            return addPlus(ino, cookie, type, name, nameOffset, nameLength) != null;
         }
         int size = align8(DIRENT_HEADER + nameLength);
         if (pos + size > limit) {
             return false;
         }
-        pos = direntAt(pos, ino, nextOffset, type, name, nameOffset, nameLength);
+        pos = direntAt(pos, ino, cookie, type, name, nameOffset, nameLength);
         return true;
     }
 
-    /**
-     * Reserves a READDIRPLUS entry and returns its zeroed entry_out for the caller to fill (a
-     * LOOKUP-equivalent: a nodeid given here counts as one lookup). A nodeid of 0 sends only the
-     * name.
-     *
-     * @return the entry view, or null if the reply is full (nothing written)
-     */
-    public EntryOut addPlus(long ino, long nextOffset, int type, ByteBuffer name, int nameOffset, int nameLength) {
+    @Override
+    public boolean add(long ino, long cookie, int type, String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        return add(ino, cookie, type, ByteBuffer.wrap(b), 0, b.length);
+    }
+
+    @Override
+    public Entry addPlus(long ino, long cookie, int type, ByteBuffer name, int nameOffset, int nameLength) {
         if (!plus) {
-            throw new IllegalStateException("READDIR needs add");
+            throw new IllegalStateException("addPlus on a READDIR listing: use add (isPlus() is false)");
         }
         int size = EntryOut.SIZE + align8(DIRENT_HEADER + nameLength);
         if (pos + size > limit) {
             return null;
         }
         EntryOut e = entry.wrap(buf, pos).clear();
-        pos = direntAt(pos + EntryOut.SIZE, ino, nextOffset, type, name, nameOffset, nameLength);
+        pos = direntAt(pos + EntryOut.SIZE, ino, cookie, type, name, nameOffset, nameLength);
         return e;
+    }
+
+    @Override
+    public Entry addPlus(long ino, long cookie, int type, String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        return addPlus(ino, cookie, type, ByteBuffer.wrap(b), 0, b.length);
     }
 }

@@ -1,12 +1,11 @@
 package io.arbiterfs.fuse.internal.dispatch;
 
+import static io.arbiterfs.fuse.platform.Errno.EBADF;
 import static io.arbiterfs.fuse.platform.Errno.EINVAL;
 import static io.arbiterfs.fuse.platform.Errno.EIO;
 import static io.arbiterfs.fuse.platform.Errno.ENOSYS;
 
-import io.arbiterfs.fuse.DirentSink;
-import io.arbiterfs.fuse.FuseFileSystem;
-import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.FileSystem;
 import io.arbiterfs.fuse.internal.abi.AccessIn;
 import io.arbiterfs.fuse.internal.abi.AttrOut;
 import io.arbiterfs.fuse.internal.abi.BatchForgetIn;
@@ -18,6 +17,7 @@ import io.arbiterfs.fuse.internal.abi.FallocateIn;
 import io.arbiterfs.fuse.internal.abi.FlushIn;
 import io.arbiterfs.fuse.internal.abi.ForgetIn;
 import io.arbiterfs.fuse.internal.abi.FsyncIn;
+import io.arbiterfs.fuse.internal.abi.FuseConst;
 import io.arbiterfs.fuse.internal.abi.GetattrIn;
 import io.arbiterfs.fuse.internal.abi.GetxattrIn;
 import io.arbiterfs.fuse.internal.abi.GetxattrOut;
@@ -47,12 +47,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The dispatch table: for each opcode, the fixed request struct it needs and the handler that
- * decodes it, calls the file system and encodes the reply. Unknown opcodes answer ENOSYS; a request
- * too short for its struct or with a bad name answers EINVAL; nothing a request contains can throw
- * out of {@link #dispatch}.
+ * The dispatch table: for each opcode, the size of the fixed request struct it carries and the handler that
+ * decodes it, finds the handles it names, calls the file system and encodes the reply. Unknown opcodes answer
+ * ENOSYS; a request too short for its struct or with a bad name answers EINVAL, one naming an fh that is not open
+ * EBADF; nothing a request contains can throw out of {@link #dispatch}.
+ *
+ * @param <F> the file system's open-file handle type
+ * @param <D> the file system's open-directory handle type
  */
-public final class OpTable {
+public final class OpTable<F, D> {
     private static final Logger log = LoggerFactory.getLogger(OpTable.class);
 
     /** A handler's answer when the opcode takes no reply (FORGET, BATCH_FORGET, INTERRUPT). */
@@ -61,13 +64,14 @@ public final class OpTable {
 
     /** Decodes one request from the exchange; returns the reply body length, -errno, or {@link #NO_REPLY}. */
     @FunctionalInterface
-    public interface Handler {
+    interface Handler {
         int handle(Exchange x);
     }
 
     /** Session-level requests that are not the file system's business. */
     public interface Control {
-        int init(Exchange x, InitIn in);
+        /** FUSE_INIT: fills the reply in the exchange, returns its size or -errno. */
+        int init(Exchange x, InitIn in, int bodyLength);
 
         /** FUSE_INTERRUPT for request {@code unique}; returns 0, or -EAGAIN if it is not (yet) running. */
         int interrupt(long unique);
@@ -75,15 +79,16 @@ public final class OpTable {
         void destroy();
     }
 
-    private record Op(String name, int minBody, Handler handler) {}
+    /** One row: the opcode's name, its fixed struct's size, and its handler. */
+    private record Op(String name, int argSize, Handler handler) {}
 
     private final Op[] ops = new Op[Opcode.LIMIT];
-    private final FuseFileSystem fs;
+    private final FileSystem<F, D> fs;
+    private final HandleTable handles = new HandleTable();
 
-    public OpTable(FuseFileSystem fs, Control control) {
+    public OpTable(FileSystem<F, D> fs, Control control) {
         this.fs = fs;
-        // Views are per worker: each handler takes them from the exchange's thread-confined holder.
-        op(Opcode.INIT, 16, x -> control.init(x, x.in(v(x).initIn))); // pre-7.36 kernels send 16 bytes
+        op(Opcode.INIT, 16, x -> control.init(x, x.in(v(x).initIn), x.bodyLength())); // pre-7.36 kernels send 16 bytes
         op(Opcode.DESTROY, 0, x -> {
             control.destroy();
             return 0;
@@ -92,18 +97,26 @@ public final class OpTable {
             int r = control.interrupt(x.in(v(x).interruptIn).unique());
             return r == 0 ? NO_REPLY : r;
         });
-        op(Opcode.LOOKUP, 0, this::lookup);
+        op(Opcode.LOOKUP, 0, x -> withName(x, 0, n -> entry(fs.lookup(x.request, node(x), n, x.out(v(x).entryOut)))));
         op(Opcode.FORGET, ForgetIn.SIZE, x -> {
-            fs.forget(x.header().nodeId(), x.in(v(x).forgetIn).nlookup());
+            fs.forget(node(x), x.in(v(x).forgetIn).nlookup());
             return NO_REPLY;
         });
         op(Opcode.BATCH_FORGET, BatchForgetIn.SIZE, this::batchForget);
-        op(Opcode.GETATTR, GetattrIn.SIZE, x -> reply(fs.getattr(x.request, node(x), x.in(v(x).getattrIn), x.out(v(x).attrOut)), AttrOut.SIZE));
-        op(Opcode.SETATTR, SetattrIn.SIZE, x -> reply(fs.setattr(x.request, node(x), x.in(v(x).setattrIn), x.out(v(x).attrOut)), AttrOut.SIZE));
+        op(Opcode.GETATTR, GetattrIn.SIZE, this::getattr);
+        op(Opcode.SETATTR, SetattrIn.SIZE, this::setattr);
         op(Opcode.READLINK, 0, x -> fs.readlink(x.request, node(x), x.payload(0, PATH_MAX)));
         op(Opcode.SYMLINK, 0, this::symlink);
-        op(Opcode.MKNOD, MknodIn.SIZE, this::mknod);
-        op(Opcode.MKDIR, MkdirIn.SIZE, this::mkdir);
+        op(Opcode.MKNOD, MknodIn.SIZE, x -> {
+            MknodIn in = x.in(v(x).mknodIn);
+            return withName(x, MknodIn.SIZE, n -> entry(fs.mknod(x.request, node(x), n, in.mode(), in.umask(), in.rdev(),
+                    x.out(v(x).entryOut))));
+        });
+        op(Opcode.MKDIR, MkdirIn.SIZE, x -> {
+            MkdirIn in = x.in(v(x).mkdirIn);
+            return withName(x, MkdirIn.SIZE, n -> entry(fs.mkdir(x.request, node(x), n, in.mode(), in.umask(),
+                    x.out(v(x).entryOut))));
+        });
         op(Opcode.UNLINK, 0, x -> withName(x, 0, n -> fs.unlink(x.request, node(x), n)));
         op(Opcode.RMDIR, 0, x -> withName(x, 0, n -> fs.rmdir(x.request, node(x), n)));
         op(Opcode.RENAME, RenameIn.SIZE, x -> rename(x, x.in(v(x).renameIn).newDir(), 0, RenameIn.SIZE));
@@ -111,40 +124,74 @@ public final class OpTable {
             Rename2In in = x.in(v(x).rename2In);
             return rename(x, in.newDir(), in.flags(), Rename2In.SIZE);
         });
-        op(Opcode.LINK, LinkIn.SIZE, this::link);
-        op(Opcode.OPEN, OpenIn.SIZE, x -> reply(fs.open(x.request, node(x), x.in(v(x).openIn), x.out(v(x).openOut)), OpenOut.SIZE));
-        op(Opcode.CREATE, CreateIn.SIZE, this::create);
-        op(Opcode.READ, ReadIn.SIZE, x -> {
-            ReadIn in = x.in(v(x).readIn);
-            return fs.read(x.request, node(x), in, x.payload(0, in.size()));
+        op(Opcode.LINK, LinkIn.SIZE, x -> {
+            long oldNode = x.in(v(x).linkIn).oldNodeId();
+            return withName(x, LinkIn.SIZE, n -> entry(fs.link(x.request, oldNode, node(x), n, x.out(v(x).entryOut))));
         });
+        op(Opcode.OPEN, OpenIn.SIZE, x -> open(x, false));
+        op(Opcode.OPENDIR, OpenIn.SIZE, x -> open(x, true));
+        op(Opcode.CREATE, CreateIn.SIZE, x -> {
+            CreateIn in = x.in(v(x).createIn);
+            return withName(x, CreateIn.SIZE, n -> createLike(x, fs.create(x.request, node(x), n, in,
+                    x.out(v(x).entryOut), typedOpen(x))));
+        });
+        op(Opcode.TMPFILE, CreateIn.SIZE, x -> createLike(x, fs.tmpfile(x.request, node(x), x.in(v(x).createIn),
+                x.out(v(x).entryOut), typedOpen(x))));
+        op(Opcode.READ, ReadIn.SIZE, this::read);
         op(Opcode.WRITE, WriteIn.SIZE, this::write);
         op(Opcode.STATFS, 0, x -> reply(fs.statfs(x.request, node(x), x.out(v(x).statfsOut)), StatfsOut.SIZE));
-        op(Opcode.RELEASE, ReleaseIn.SIZE, x -> reply(fs.release(x.request, node(x), x.in(v(x).releaseIn)), 0));
-        op(Opcode.FLUSH, FlushIn.SIZE, x -> reply(fs.flush(x.request, node(x), x.in(v(x).flushIn)), 0));
-        op(Opcode.FSYNC, FsyncIn.SIZE, x -> reply(fs.fsync(x.request, node(x), x.in(v(x).fsyncIn)), 0));
+        op(Opcode.RELEASE, ReleaseIn.SIZE, this::release);
+        op(Opcode.RELEASEDIR, ReleaseIn.SIZE, this::releasedir);
+        op(Opcode.FLUSH, FlushIn.SIZE, x -> {
+            FlushIn in = x.in(v(x).flushIn);
+            F f = file(in.fh());
+            return f == null && in.fh() != 0 ? -EBADF : reply(fs.flush(x.request, node(x), f, in.lockOwner()), 0);
+        });
+        op(Opcode.FSYNC, FsyncIn.SIZE, x -> {
+            FsyncIn in = x.in(v(x).fsyncIn);
+            F f = file(in.fh());
+            return f == null && in.fh() != 0 ? -EBADF : reply(fs.fsync(x.request, node(x), f, dataOnly(in)), 0);
+        });
+        op(Opcode.FSYNCDIR, FsyncIn.SIZE, x -> {
+            FsyncIn in = x.in(v(x).fsyncIn);
+            D d = directory(in.fh());
+            return d == null && in.fh() != 0 ? -EBADF : reply(fs.fsyncdir(x.request, node(x), d, dataOnly(in)), 0);
+        });
         op(Opcode.SETXATTR, SetxattrIn.SIZE, this::setxattr);
-        op(Opcode.GETXATTR, GetxattrIn.SIZE, this::getxattr);
-        op(Opcode.LISTXATTR, GetxattrIn.SIZE, this::listxattr);
+        op(Opcode.GETXATTR, GetxattrIn.SIZE, x -> {
+            int size = x.in(v(x).getxattrIn).size();
+            return withName(x, GetxattrIn.SIZE, n -> sizedAnswer(x, size, fs.getxattr(x.request, node(x), n, size,
+                    x.payload(0, size))));
+        });
+        op(Opcode.LISTXATTR, GetxattrIn.SIZE, x -> {
+            int size = x.in(v(x).getxattrIn).size();
+            return sizedAnswer(x, size, fs.listxattr(x.request, node(x), size, x.payload(0, size)));
+        });
         op(Opcode.REMOVEXATTR, 0, x -> withName(x, 0, n -> fs.removexattr(x.request, node(x), n)));
-        op(Opcode.OPENDIR, OpenIn.SIZE, x -> reply(fs.opendir(x.request, node(x), x.in(v(x).openIn), x.out(v(x).openOut)), OpenOut.SIZE));
         op(Opcode.READDIR, ReadIn.SIZE, x -> readdir(x, false));
         op(Opcode.READDIRPLUS, ReadIn.SIZE, x -> readdir(x, true));
-        op(Opcode.RELEASEDIR, ReleaseIn.SIZE, x -> reply(fs.releasedir(x.request, node(x), x.in(v(x).releaseIn)), 0));
-        op(Opcode.FSYNCDIR, FsyncIn.SIZE, x -> reply(fs.fsyncdir(x.request, node(x), x.in(v(x).fsyncIn)), 0));
-        op(Opcode.GETLK, LkIn.SIZE, x -> reply(fs.getlk(x.request, node(x), x.in(v(x).lkIn), x.out(v(x).lkOut)), LkOut.SIZE));
-        op(Opcode.SETLK, LkIn.SIZE, x -> reply(fs.setlk(x.request, node(x), x.in(v(x).lkIn), false), 0));
-        op(Opcode.SETLKW, LkIn.SIZE, x -> reply(fs.setlk(x.request, node(x), x.in(v(x).lkIn), true), 0));
+        op(Opcode.GETLK, LkIn.SIZE, x -> {
+            LkIn in = x.in(v(x).lkIn);
+            F f = file(in.fh());
+            return f == null && in.fh() != 0 ? -EBADF : reply(fs.getlk(x.request, node(x), f, in, x.out(v(x).lkOut)), LkOut.SIZE);
+        });
+        op(Opcode.SETLK, LkIn.SIZE, x -> setlk(x, false));
+        op(Opcode.SETLKW, LkIn.SIZE, x -> setlk(x, true));
         op(Opcode.ACCESS, AccessIn.SIZE, x -> reply(fs.access(x.request, node(x), x.in(v(x).accessIn).mask()), 0));
-        op(Opcode.FALLOCATE, FallocateIn.SIZE, x -> reply(fs.fallocate(x.request, node(x), x.in(v(x).fallocateIn)), 0));
+        op(Opcode.FALLOCATE, FallocateIn.SIZE, x -> {
+            FallocateIn in = x.in(v(x).fallocateIn);
+            F f = file(in.fh());
+            return f == null && in.fh() != 0 ? -EBADF
+                    : reply(fs.fallocate(x.request, node(x), f, in.mode(), in.offset(), in.length()), 0);
+        });
         op(Opcode.LSEEK, LseekIn.SIZE, this::lseek);
         op(Opcode.COPY_FILE_RANGE, CopyFileRangeIn.SIZE, x -> copyFileRange(x, false));
         op(Opcode.COPY_FILE_RANGE_64, CopyFileRangeIn.SIZE, x -> copyFileRange(x, true));
         op(Opcode.SYNCFS, 0, x -> reply(fs.syncfs(x.request, node(x)), 0));
     }
 
-    private void op(int opcode, int minBody, Handler handler) {
-        ops[opcode] = new Op(Opcode.name(opcode), minBody, handler);
+    private void op(int opcode, int argSize, Handler handler) {
+        ops[opcode] = new Op(Opcode.name(opcode), argSize, handler);
     }
 
     /** Whether the table has a handler for {@code opcode} (anything else answers ENOSYS). */
@@ -152,9 +199,14 @@ public final class OpTable {
         return opcode >= 0 && opcode < ops.length && ops[opcode] != null;
     }
 
+    /** Open files and directories right now. */
+    public int openHandles() {
+        return handles.size();
+    }
+
     /**
-     * Decodes the request of {@code length} bytes in the exchange's request buffer, runs it and
-     * encodes the reply in the reply buffer.
+     * Decodes the request of {@code length} bytes in the exchange's request buffer, runs it and encodes the reply in
+     * the reply buffer.
      *
      * @return the reply's total length, or -1 if nothing is to be sent
      */
@@ -176,10 +228,11 @@ public final class OpTable {
             return x.finish(unique, -ENOSYS, 0);
         }
         int result;
-        if (x.bodyLength() < op.minBody) {
-            log.warn("request {} ({}): body of {} bytes, its struct needs {}", unique, op.name, x.bodyLength(), op.minBody);
+        if (x.bodyLength() < op.argSize) {
+            log.warn("request {} ({}): body of {} bytes, its struct needs {}", unique, op.name, x.bodyLength(), op.argSize);
             result = -EINVAL;
         } else {
+            x.argSize(op.argSize);
             try {
                 result = op.handler.handle(x);
             } catch (RuntimeException | Error e) {
@@ -196,14 +249,48 @@ public final class OpTable {
         return result < 0 ? x.finish(unique, result, 0) : x.finish(unique, 0, result);
     }
 
-    // ---- handlers that need more than one line ----
+    /**
+     * The connection ended: releases every file and directory the kernel did not release (an unmount with files open,
+     * an abort), as RELEASE/RELEASEDIR from the kernel would, so the file system's {@code destroy} finds nothing open.
+     */
+    @SuppressWarnings("unchecked")
+    public void releaseRemaining() {
+        RequestContext nobody = new RequestContext();
+        for (HandleTable.Leftover left : handles.drain()) {
+            try {
+                if (left.directory()) {
+                    fs.releasedir(nobody, 0, (D) left.handle());
+                } else {
+                    fs.release(nobody, 0, (F) left.handle(), 0);
+                }
+            } catch (RuntimeException e) {
+                log.warn("releasing a handle left open at the end of the connection failed", e);
+            }
+        }
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
 
     private static Views v(Exchange x) {
-        return Views.of(x);
+        return x.views;
     }
 
     private static long node(Exchange x) {
-        return x.header().nodeId();
+        return x.header.nodeId();
+    }
+
+    @SuppressWarnings("unchecked")
+    private F file(long fh) {
+        return (F) handles.file(fh);
+    }
+
+    @SuppressWarnings("unchecked")
+    private D directory(long fh) {
+        return (D) handles.directory(fh);
+    }
+
+    private static boolean dataOnly(FsyncIn in) {
+        return (in.fsyncFlags() & FuseConst.FSYNC_FDATASYNC) != 0;
     }
 
     /** A file system result, or the fixed reply size on success. */
@@ -211,23 +298,25 @@ public final class OpTable {
         return result < 0 ? result : size;
     }
 
+    private static int entry(int result) {
+        return reply(result, EntryOut.SIZE);
+    }
+
     private interface NameHandler {
-        int handle(Name name);
+        int handle(NameView name);
     }
 
     private static int withName(Exchange x, int offset, NameHandler h) {
-        Name n = x.name(offset);
+        NameView n = x.name(offset);
         return n == null ? badName(x) : h.handle(n);
     }
 
     private static int badName(Exchange x) {
-        log.warn("request {} ({}): missing or unterminated name", x.header().unique(), Opcode.name(x.header().opcode()));
+        log.warn("request {} ({}): missing or unterminated name", x.header.unique(), Opcode.name(x.header.opcode()));
         return -EINVAL;
     }
 
-    private int lookup(Exchange x) {
-        return withName(x, 0, n -> reply(fs.lookup(x.request, node(x), n, x.out(v(x).entryOut)), EntryOut.SIZE));
-    }
+    // ---- handlers that need more than one line -----------------------------------------------------------
 
     private int batchForget(Exchange x) {
         BatchForgetIn in = x.in(v(x).batchForgetIn);
@@ -237,70 +326,136 @@ public final class OpTable {
             log.warn("BATCH_FORGET claims {} entries, body holds {}", count, fits);
             count = fits;
         }
-        var body = x.requestBuffer();
-        int base = InHeader.SIZE + BatchForgetIn.SIZE;
         for (int i = 0; i < count; i++) {
-            fs.forget(body.getLong(base + 16 * i), body.getLong(base + 16 * i + 8));
+            int at = BatchForgetIn.SIZE + 16 * i;
+            fs.forget(x.bodyLong(at), x.bodyLong(at + 8));
         }
         return NO_REPLY;
     }
 
+    private int getattr(Exchange x) {
+        GetattrIn in = x.in(v(x).getattrIn);
+        F f = null;
+        if ((in.getattrFlags() & FuseConst.GETATTR_FH) != 0) {
+            f = file(in.fh()); // an fh the kernel still names but we no longer know: answer for the node
+        }
+        return reply(fs.getattr(x.request, node(x), f, x.out(v(x).attrOut)), AttrOut.SIZE);
+    }
+
+    private int setattr(Exchange x) {
+        SetattrIn in = x.in(v(x).setattrIn);
+        F f = null;
+        if (in.hasFh()) {
+            f = file(in.fh());
+            if (f == null && !handles.contains(in.fh(), false) && in.fh() != 0) {
+                return -EBADF;
+            }
+        }
+        return reply(fs.setattr(x.request, node(x), f, in, x.out(v(x).attrOut)), AttrOut.SIZE);
+    }
+
     private int symlink(Exchange x) {
-        Name name = x.name(0);
+        NameView name = x.name(0);
         if (name == null) {
             return badName(x);
         }
-        Name target = x.secondName(Exchange.nameEnd(name, 0));
+        NameView target = x.secondName(Exchange.nameEnd(name, 0));
         if (target == null) {
             return badName(x);
         }
-        return reply(fs.symlink(x.request, node(x), name, target, x.out(v(x).entryOut)), EntryOut.SIZE);
-    }
-
-    private int mknod(Exchange x) {
-        MknodIn in = x.in(v(x).mknodIn);
-        return withName(x, MknodIn.SIZE, n -> reply(fs.mknod(x.request, node(x), n, in, x.out(v(x).entryOut)), EntryOut.SIZE));
-    }
-
-    private int mkdir(Exchange x) {
-        MkdirIn in = x.in(v(x).mkdirIn);
-        return withName(x, MkdirIn.SIZE, n -> reply(fs.mkdir(x.request, node(x), n, in, x.out(v(x).entryOut)), EntryOut.SIZE));
+        return entry(fs.symlink(x.request, node(x), name, target, x.out(v(x).entryOut)));
     }
 
     private int rename(Exchange x, long newDir, int flags, int namesAt) {
-        Name oldName = x.name(namesAt);
+        NameView oldName = x.name(namesAt);
         if (oldName == null) {
             return badName(x);
         }
-        Name newName = x.secondName(Exchange.nameEnd(oldName, namesAt));
+        NameView newName = x.secondName(Exchange.nameEnd(oldName, namesAt));
         if (newName == null) {
             return badName(x);
         }
         return reply(fs.rename(x.request, node(x), oldName, newDir, newName, flags), 0);
     }
 
-    private int link(Exchange x) {
-        long oldNode = x.in(v(x).linkIn).oldNodeId();
-        return withName(x, LinkIn.SIZE, n -> reply(fs.link(x.request, oldNode, node(x), n, x.out(v(x).entryOut)), EntryOut.SIZE));
+    @SuppressWarnings("unchecked")
+    private <H> io.arbiterfs.fuse.OpenReply<H> typedOpen(Exchange x) {
+        return (io.arbiterfs.fuse.OpenReply<H>) (Object) x.open.clear();
     }
 
-    private int create(Exchange x) {
-        CreateIn in = x.in(v(x).createIn);
-        return withName(x, CreateIn.SIZE, n -> {
-            EntryOut entry = x.out(v(x).entryOut);
-            OpenOut open = x.out(v(x).openOut, EntryOut.SIZE);
-            return reply(fs.create(x.request, node(x), n, in, entry, open), EntryOut.SIZE + OpenOut.SIZE);
-        });
+    /** OPEN / OPENDIR: the file system fills the open slot; a handle it gave becomes an fh. */
+    private int open(Exchange x, boolean directory) {
+        OpenIn in = x.in(v(x).openIn);
+        int rc = directory ? fs.opendir(x.request, node(x), in, typedOpen(x)) : fs.open(x.request, node(x), in, typedOpen(x));
+        if (rc < 0) {
+            return rc;
+        }
+        encodeOpen(x, x.out(v(x).openOut), directory);
+        return OpenOut.SIZE;
+    }
+
+    /** CREATE / TMPFILE: an entry and an open in one reply. */
+    private int createLike(Exchange x, int rc) {
+        if (rc < 0) {
+            return rc;
+        }
+        encodeOpen(x, x.out(v(x).openOut, EntryOut.SIZE), false);
+        return EntryOut.SIZE + OpenOut.SIZE;
+    }
+
+    private void encodeOpen(Exchange x, OpenOut out, boolean directory) {
+        OpenSlot slot = x.open;
+        Object h = slot.handle();
+        out.fh(h == null ? 0 : handles.add(h, directory)).openFlags(slot.openFlags()).backingId(slot.backingId());
+    }
+
+    private int release(Exchange x) {
+        ReleaseIn in = x.in(v(x).releaseIn);
+        F f = file(in.fh());
+        if (f == null && in.fh() != 0) {
+            return -EBADF;
+        }
+        try {
+            return reply(fs.release(x.request, node(x), f, in.flags()), 0);
+        } finally {
+            handles.remove(in.fh(), false);
+        }
+    }
+
+    private int releasedir(Exchange x) {
+        ReleaseIn in = x.in(v(x).releaseIn);
+        D d = directory(in.fh());
+        if (d == null && in.fh() != 0) {
+            return -EBADF;
+        }
+        try {
+            return reply(fs.releasedir(x.request, node(x), d), 0);
+        } finally {
+            handles.remove(in.fh(), true);
+        }
+    }
+
+    private int read(Exchange x) {
+        ReadIn in = x.in(v(x).readIn);
+        F f = file(in.fh());
+        if (f == null && in.fh() != 0) {
+            return -EBADF;
+        }
+        return fs.read(x.request, node(x), f, in.offset(), in.size(), x.payload(0, in.size()));
     }
 
     private int write(Exchange x) {
         WriteIn in = x.in(v(x).writeIn);
         long size = Integer.toUnsignedLong(in.size());
         if (size > x.bodyLength() - WriteIn.SIZE) {
-            log.warn("WRITE {} claims {} bytes, carries {}", x.header().unique(), size, x.bodyLength() - WriteIn.SIZE);
+            log.warn("WRITE {} claims {} bytes, carries {}", x.header.unique(), size, x.bodyLength() - WriteIn.SIZE);
             return -EINVAL;
         }
-        int written = fs.write(x.request, node(x), in, x.bodyAddress(WriteIn.SIZE));
+        F f = file(in.fh());
+        if (f == null && in.fh() != 0) {
+            return -EBADF;
+        }
+        int written = fs.write(x.request, node(x), f, in, x.data(WriteIn.SIZE, (int) size));
         if (written < 0) {
             return written;
         }
@@ -310,27 +465,17 @@ public final class OpTable {
 
     private int setxattr(Exchange x) {
         SetxattrIn in = x.in(v(x).setxattrIn);
-        Name name = x.name(SetxattrIn.SIZE);
+        NameView name = x.name(SetxattrIn.SIZE);
         if (name == null) {
             return badName(x);
         }
         int valueAt = Exchange.nameEnd(name, SetxattrIn.SIZE);
         long size = Integer.toUnsignedLong(in.size());
         if (size > x.bodyLength() - valueAt) {
-            log.warn("SETXATTR {} claims a {}-byte value, carries {}", x.header().unique(), size, x.bodyLength() - valueAt);
+            log.warn("SETXATTR {} claims a {}-byte value, carries {}", x.header.unique(), size, x.bodyLength() - valueAt);
             return -EINVAL;
         }
-        return reply(fs.setxattr(x.request, node(x), name, x.bodyAddress(valueAt), (int) size, in.flags()), 0);
-    }
-
-    private int getxattr(Exchange x) {
-        int size = x.in(v(x).getxattrIn).size();
-        return withName(x, GetxattrIn.SIZE, n -> sizedAnswer(x, size, fs.getxattr(x.request, node(x), n, size, x.payload(0, size))));
-    }
-
-    private int listxattr(Exchange x) {
-        int size = x.in(v(x).getxattrIn).size();
-        return sizedAnswer(x, size, fs.listxattr(x.request, node(x), size, x.payload(0, size)));
+        return reply(fs.setxattr(x.request, node(x), name, x.data(valueAt, (int) size), in.flags()), 0);
     }
 
     /** GETXATTR/LISTXATTR: a size-0 probe is answered with fuse_getxattr_out, otherwise with the bytes. */
@@ -344,24 +489,49 @@ public final class OpTable {
 
     private int readdir(Exchange x, boolean plus) {
         ReadIn in = x.in(v(x).readIn);
+        D d = directory(in.fh());
+        if (d == null && in.fh() != 0) {
+            return -EBADF;
+        }
         DirentSink sink = x.dirents(in.size(), plus);
-        int r = fs.readdir(x.request, node(x), in, sink);
+        int r = fs.readdir(x.request, node(x), d, in.offset(), sink);
         return r < 0 ? r : sink.length();
     }
 
+    private int setlk(Exchange x, boolean wait) {
+        LkIn in = x.in(v(x).lkIn);
+        F f = file(in.fh());
+        if (f == null && in.fh() != 0) {
+            return -EBADF;
+        }
+        return reply(fs.setlk(x.request, node(x), f, in, wait), 0);
+    }
+
     private int lseek(Exchange x) {
-        long r = fs.lseek(x.request, node(x), x.in(v(x).lseekIn));
+        LseekIn in = x.in(v(x).lseekIn);
+        F f = file(in.fh());
+        if (f == null && in.fh() != 0) {
+            return -EBADF;
+        }
+        long r = fs.lseek(x.request, node(x), f, in.offset(), in.whence());
         if (r < 0) {
-            return (int) r;
+            return (int) Math.max(r, Integer.MIN_VALUE + 1);
         }
         x.out(v(x).lseekOut).offset(r);
         return LseekOut.SIZE;
     }
 
     private int copyFileRange(Exchange x, boolean wide) {
-        long r = fs.copyFileRange(x.request, node(x), x.in(v(x).copyFileRangeIn));
+        CopyFileRangeIn in = x.in(v(x).copyFileRangeIn);
+        F src = file(in.fhIn());
+        F dst = file(in.fhOut());
+        if ((src == null && in.fhIn() != 0) || (dst == null && in.fhOut() != 0)) {
+            return -EBADF;
+        }
+        long r = fs.copyFileRange(x.request, node(x), src, in.offIn(), in.nodeIdOut(), dst, in.offOut(), in.len(),
+                (int) in.flags());
         if (r < 0) {
-            return (int) r;
+            return (int) Math.max(r, Integer.MIN_VALUE + 1);
         }
         if (wide) {
             x.out(v(x).copyFileRangeOut).bytesCopied(r);

@@ -1,7 +1,8 @@
 package io.arbiterfs.fuse.internal.transport;
 
-import io.arbiterfs.fuse.FuseConnection;
-import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.Connection;
+import io.arbiterfs.fuse.Feature;
+import io.arbiterfs.fuse.FileSystem;
 import io.arbiterfs.fuse.internal.abi.InitIn;
 import io.arbiterfs.fuse.internal.abi.InitOut;
 import io.arbiterfs.fuse.platform.Errno;
@@ -23,34 +24,37 @@ import org.slf4j.LoggerFactory;
 public final class Session implements OpTable.Control {
     private static final Logger log = LoggerFactory.getLogger(Session.class);
 
-    private final FuseFileSystem fs;
+    private final FileSystem<?, ?> fs;
     private final SessionOptions options;
-    private final OpTable table;
+    private final OpTable<?, ?> table;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private final List<Integer> fds = new ArrayList<>();
     private final CountDownLatch initDone = new CountDownLatch(1);
     private final CountDownLatch finished = new CountDownLatch(1);
-    private volatile Connection connection;
+    private volatile SessionConnection connection;
     private Notifier notifier;
     private Thread notifierThread;
     private volatile boolean destroyed;
     private int running;
 
-    public Session(FuseFileSystem fs, SessionOptions options) {
+    public Session(FileSystem<?, ?> fs, SessionOptions options) {
         this.fs = fs;
         this.options = options;
-        this.table = new OpTable(fs, this);
+        this.table = new OpTable<>(fs, this);
     }
 
     /** The settled connection, once INIT is done. */
-    public final class Connection implements FuseConnection {
+    public final class SessionConnection implements Connection {
         private final int minor;
         private final long flags;
 
-        Connection(int minor, long flags) {
+        private final java.util.Set<Feature> granted;
+
+        SessionConnection(int minor, long flags) {
             this.minor = minor;
             this.flags = flags;
+            this.granted = java.util.Set.copyOf(Feature.of(flags));
         }
 
         @Override
@@ -58,9 +62,29 @@ public final class Session implements OpTable.Control {
             return minor;
         }
 
-        @Override
+        /** The granted INIT flag word (flags | flags2 << 32). */
         public long flags() {
             return flags;
+        }
+
+        @Override
+        public java.util.Set<Feature> granted() {
+            return granted;
+        }
+
+        @Override
+        public boolean has(Feature feature) {
+            return (flags & feature.bit()) != 0;
+        }
+
+        @Override
+        public String transport() {
+            return "/dev/fuse (" + options.workers() + " threads)";
+        }
+
+        @Override
+        public void invalidateAttributes(long node) {
+            notifier.invalidate(node, -1, 0);
         }
 
         @Override
@@ -74,7 +98,7 @@ public final class Session implements OpTable.Control {
         }
 
         @Override
-        public int workers() {
+        public int requestThreads() {
             return options.workers();
         }
 
@@ -123,14 +147,7 @@ public final class Session implements OpTable.Control {
                 Thread.currentThread().interrupt();
             }
             fds.forEach(FuseDevice::close);
-            if (!destroyed) {
-                destroyed = true;
-                try {
-                    fs.destroy();
-                } catch (RuntimeException e) {
-                    log.warn("file system destroy failed", e);
-                }
-            }
+            endFileSystem();
             finished.countDown();
         }
     }
@@ -148,7 +165,7 @@ public final class Session implements OpTable.Control {
         return finished.getCount() == 0;
     }
 
-    public Connection connection() {
+    public SessionConnection connection() {
         return connection;
     }
 
@@ -157,9 +174,9 @@ public final class Session implements OpTable.Control {
     }
 
     @Override
-    public int init(Exchange x, InitIn in) {
-        long offered = InitNegotiation.offeredFlags(in, x.bodyLength());
-        InitOut out = x.out(new InitOut());
+    public int init(Exchange x, InitIn in, int bodyLength) {
+        long offered = InitNegotiation.offeredFlags(in, bodyLength);
+        InitOut out = x.initReply();
         InitNegotiation.Result r = InitNegotiation.negotiate(in.major(), in.minor(), in.maxReadahead(), offered,
                 options.wantedFlags(), options.maxWrite(), options.maxStackDepth(), out);
         if (r == null) {
@@ -169,7 +186,7 @@ public final class Session implements OpTable.Control {
         if (r.minor() < 0) {
             return r.replySize();
         }
-        Connection c = new Connection(r.minor(), r.flags());
+        SessionConnection c = new SessionConnection(r.minor(), r.flags());
         connection = c;
         log.info("FUSE {}.{} negotiated (kernel offers 7.{}), flags {}", 7, r.minor(), in.minor(), Long.toHexString(r.flags()));
         fs.init(c);
@@ -180,7 +197,7 @@ public final class Session implements OpTable.Control {
     @Override
     public int interrupt(long unique) {
         for (Worker w : workers) {
-            if (w.exchange().request.interrupt(unique)) {
+            if (w.exchange().request().interrupt(unique)) {
                 log.debug("request {} interrupted", unique);
                 return 0;
             }
@@ -191,12 +208,20 @@ public final class Session implements OpTable.Control {
 
     @Override
     public void destroy() {
-        synchronized (this) {
-            if (destroyed) {
-                return;
-            }
-            destroyed = true;
+        endFileSystem();
+    }
+
+    /** Once: releases what the kernel left open, then destroys the file system. */
+    private synchronized void endFileSystem() {
+        if (destroyed) {
+            return;
         }
-        fs.destroy();
+        destroyed = true;
+        try {
+            table.releaseRemaining();
+            fs.destroy();
+        } catch (RuntimeException e) {
+            log.warn("file system destroy failed", e);
+        }
     }
 }

@@ -13,20 +13,6 @@ import io.arbiterfs.fuse.internal.abi.FuseConst;
 public record SessionOptions(int workers, int maxWrite, long wantedFlags, int maxStackDepth) {
     public static final int DEFAULT_MAX_WRITE = 1 << 20;
 
-    /** The flags every arbiterfs session asks for, when offered. */
-    public static final long BASE_FLAGS = FuseConst.ASYNC_READ
-            | FuseConst.ATOMIC_O_TRUNC
-            | FuseConst.EXPORT_SUPPORT
-            | FuseConst.BIG_WRITES
-            | FuseConst.FLOCK_LOCKS
-            | FuseConst.AUTO_INVAL_DATA
-            | FuseConst.DO_READDIRPLUS
-            | FuseConst.READDIRPLUS_AUTO
-            | FuseConst.ASYNC_DIO
-            | FuseConst.PARALLEL_DIROPS
-            | FuseConst.MAX_PAGES
-            | FuseConst.HANDLE_KILLPRIV_V2;
-
     public SessionOptions {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be at least 1");
@@ -37,7 +23,7 @@ public record SessionOptions(int workers, int maxWrite, long wantedFlags, int ma
     }
 
     public static SessionOptions defaults(int workers) {
-        return new SessionOptions(workers, DEFAULT_MAX_WRITE, BASE_FLAGS, 0);
+        return new SessionOptions(workers, DEFAULT_MAX_WRITE, io.arbiterfs.fuse.Feature.bits(io.arbiterfs.fuse.Feature.DEFAULTS), 0);
     }
 
     public SessionOptions withFlags(long extra) {

@@ -10,16 +10,18 @@ import io.arbiterfs.fuse.internal.transport.SessionOptions;
 import org.junit.jupiter.api.Test;
 
 class InitNegotiationTest {
+    /** What a mount asks for by default. */
+    private static final long WANTED = io.arbiterfs.fuse.Feature.bits(io.arbiterfs.fuse.Feature.DEFAULTS);
     private final InitOut out = new InitOut().wrap(Native.buffer(InitOut.SIZE), 0);
-    private static final long KERNEL_6_18 = SessionOptions.BASE_FLAGS | FuseConst.INIT_EXT | FuseConst.WRITEBACK_CACHE
+    private static final long KERNEL_6_18 = WANTED | FuseConst.INIT_EXT | FuseConst.WRITEBACK_CACHE
             | FuseConst.DIRECT_IO_ALLOW_MMAP | FuseConst.PASSTHROUGH | FuseConst.POSIX_LOCKS;
 
     @Test
     void grantsOfferedWantedFlagsWithInitExtAndFlags2() {
         var r = InitNegotiation.negotiate(7, 45, 131072, KERNEL_6_18,
-                SessionOptions.BASE_FLAGS | FuseConst.DIRECT_IO_ALLOW_MMAP, 1 << 20, 0, out);
+                WANTED | FuseConst.DIRECT_IO_ALLOW_MMAP, 1 << 20, 0, out);
         assertEquals(45, r.minor());
-        assertEquals(SessionOptions.BASE_FLAGS | FuseConst.DIRECT_IO_ALLOW_MMAP | FuseConst.INIT_EXT, r.flags());
+        assertEquals(WANTED | FuseConst.DIRECT_IO_ALLOW_MMAP | FuseConst.INIT_EXT, r.flags());
         assertEquals((int) (r.flags() & 0xffffffffL), out.flags());
         assertEquals(0x10, out.flags2(), "ALLOW_MMAP is flags2 bit 4");
         assertEquals(1 << 20, out.maxWrite());
@@ -31,7 +33,7 @@ class InitNegotiationTest {
     @Test
     void neverGrantsWhatTheKernelDidNotOffer() {
         var r = InitNegotiation.negotiate(7, 45, 0, FuseConst.ASYNC_READ | FuseConst.INIT_EXT,
-                SessionOptions.BASE_FLAGS | FuseConst.DIRECT_IO_ALLOW_MMAP, 1 << 20, 0, out);
+                WANTED | FuseConst.DIRECT_IO_ALLOW_MMAP, 1 << 20, 0, out);
         assertEquals(FuseConst.ASYNC_READ | FuseConst.INIT_EXT, r.flags());
         assertEquals(0, out.flags2());
     }

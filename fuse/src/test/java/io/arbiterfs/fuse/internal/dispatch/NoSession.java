@@ -1,9 +1,7 @@
-package io.arbiterfs.daemon.testing;
+package io.arbiterfs.fuse.internal.dispatch;
 
 import io.arbiterfs.fuse.internal.abi.InitIn;
 import io.arbiterfs.fuse.platform.Errno;
-import io.arbiterfs.fuse.internal.dispatch.Exchange;
-import io.arbiterfs.fuse.internal.dispatch.OpTable;
 
 /**
  * The session side of an {@link OpTable} driven directly by a test: INIT answers with an empty
@@ -11,7 +9,7 @@ import io.arbiterfs.fuse.internal.dispatch.OpTable;
  */
 public final class NoSession implements OpTable.Control {
     @Override
-    public int init(Exchange x, InitIn in) {
+    public int init(Exchange x, InitIn in, int bodyLength) {
         return 0;
     }
 

@@ -1,17 +1,18 @@
 package io.arbiterfs.fuse.internal.dispatch;
 
-import io.arbiterfs.daemon.testing.NoSession;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.fuse.FuseFileSystem;
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.Entry;
+import io.arbiterfs.fuse.FileSystem;
 import io.arbiterfs.fuse.Name;
-import io.arbiterfs.fuse.Payload;
+import io.arbiterfs.fuse.ReplyBuffer;
 import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.WriteArgs;
 import io.arbiterfs.fuse.internal.abi.EntryOut;
 import io.arbiterfs.fuse.internal.abi.Opcode;
-import io.arbiterfs.fuse.internal.abi.WriteIn;
 import io.arbiterfs.fuse.platform.Errno;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -22,11 +23,11 @@ import org.junit.jupiter.api.Test;
 class OpTableTest {
     private final List<String> calls = new ArrayList<>();
 
-    private final FuseFileSystem fs = new FuseFileSystem() {
+    private final FileSystem<Object, Object> fs = new FileSystem<>() {
         @Override
-        public int lookup(Request req, long parent, Name name, EntryOut out) {
+        public int lookup(Request req, long parent, Name name, Entry out) {
             calls.add("lookup " + parent + " " + name);
-            out.nodeId(77).attr().ino(5).mode(0100644);
+            out.node(77).attributes().ino(5).mode(0100644);
             return 0;
         }
 
@@ -36,7 +37,7 @@ class OpTableTest {
         }
 
         @Override
-        public int write(Request req, long node, WriteIn in, long data) {
+        public int write(Request req, long node, Object file, WriteArgs in, DataView data) {
             calls.add("write " + node + " " + in.size() + " pid " + req.pid());
             return in.size();
         }
@@ -47,12 +48,8 @@ class OpTableTest {
         }
 
         @Override
-        public int getxattr(Request req, long node, Name name, int size, Payload out) {
-            if (size == 0) {
-                return 3;
-            }
-            out.buffer().put(out.offset(), new byte[] {'a', 'b', 'c'});
-            return 3;
+        public int getxattr(Request req, long node, Name name, int size, ReplyBuffer out) {
+            return out.xattr(new byte[] {'a', 'b', 'c'}, size);
         }
 
         @Override
@@ -62,7 +59,7 @@ class OpTableTest {
         }
     };
 
-    private final OpTable table = new OpTable(fs, new NoSession());
+    private final OpTable<?, ?> table = new OpTable<>(fs, new NoSession());
     private final Exchange x = new Exchange(1 << 20);
 
     private ByteBuffer reply() {
@@ -121,7 +118,7 @@ class OpTableTest {
 
     @Test
     void wellFormedWriteRepliesWithCount() {
-        int len = new RequestBuilder(x).u64(1).u64(0).u32(100).u32(0).u64(0).u32(0).u32(0).zeros(100)
+        int len = new RequestBuilder(x).u64(0).u64(0).u32(100).u32(0).u64(0).u32(0).u32(0).zeros(100)
                 .header(Opcode.WRITE, 14, 2);
         assertEquals(24, table.dispatch(x, len));
         assertEquals(0, reply().getInt(4));

@@ -1,0 +1,739 @@
+package io.arbiterfs.daemon.arbitration;
+
+import io.arbiterfs.daemon.arbitration.ArbitratedOpen.Kind;
+import io.arbiterfs.daemon.arbitration.PathPolicy.Mode;
+import io.arbiterfs.fuse.AttributeReply;
+import io.arbiterfs.fuse.Connection;
+import io.arbiterfs.fuse.CreateArgs;
+import io.arbiterfs.fuse.DataView;
+import io.arbiterfs.fuse.DirectoryListing;
+import io.arbiterfs.fuse.Entry;
+import io.arbiterfs.fuse.Feature;
+import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.FsStats;
+import io.arbiterfs.fuse.LockArgs;
+import io.arbiterfs.fuse.LockReply;
+import io.arbiterfs.fuse.Name;
+import io.arbiterfs.fuse.OpenArgs;
+import io.arbiterfs.fuse.OpenReply;
+import io.arbiterfs.fuse.ReplyBuffer;
+import io.arbiterfs.fuse.Request;
+import io.arbiterfs.fuse.SetAttributes;
+import io.arbiterfs.fuse.WriteArgs;
+import io.arbiterfs.fuse.platform.Errno;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.locking.Caller;
+import io.arbiterfs.locking.ExclusiveReason;
+import io.arbiterfs.locking.InodeSnapshot;
+import io.arbiterfs.locking.IoModeTable;
+import io.arbiterfs.locking.OpenDecision;
+import io.arbiterfs.locking.WriteGrant;
+import io.arbiterfs.locking.WriteIntent;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The IO-mode arbitration as a decorator of any file system: every data path of the wrapped file system is judged by
+ * one model per inode ({@link io.arbiterfs.locking.InodeIoMode}, the server's mirror of the kernel's fs/fuse/iomode.c).
+ * OPEN/CREATE replies carry only flags the kernel accepts for the inode's IO mode (so an open never fails with EIO);
+ * direct WRITEs run shared (in parallel) or exclusive by the lock decision against the file system's own size; size
+ * changes run exclusive; writeback WRITEs mark the inode as page-cache backed; and after an exclusive direct write on a
+ * file that page-cache readers also hold, the written range is dropped from their cache before the write is answered.
+ *
+ * <p>The wrapped file system is asked only {@link ArbitrationFacts}. Handles become {@link ArbitratedOpen}s around the
+ * wrapped ones, each pointing at its inode's {@link ArbitratedInode}: a WRITE looks nothing up.
+ *
+ * @param <F> the wrapped file system's open-file handle type
+ * @param <D> its open-directory handle type (passed through)
+ */
+public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, D> {
+    private static final Logger log = LoggerFactory.getLogger(IoModeArbiter.class);
+    private static final Duration CACHED_OPEN_WAIT = Duration.ofSeconds(5);
+    private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
+    private static final int RECENTLY_CLOSED = 64;
+
+    private final FileSystem<F, D> inner;
+    private final ArbitrationFacts<F> facts;
+    private final OpenPolicy policy;
+    private final Function<Connection, Optional<PageCacheWatch>> watchFactory;
+    private final ConcurrentHashMap<Long, ArbitratedInode> inodes = new ConcurrentHashMap<>();
+    private final Map<Long, InodeSnapshot> recentlyClosed = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, InodeSnapshot> eldest) {
+            return size() > RECENTLY_CLOSED;
+        }
+    };
+    private final ThreadLocal<WriteScratch> writeScratch = ThreadLocal.withInitial(WriteScratch::new);
+    private volatile Connection conn;
+    private volatile Semaphore invalidationWaiters = new Semaphore(0);
+    private volatile PageCacheWatch watch;
+
+    /**
+     * @param watchFactory makes the watch of page-cache opens once the connection is up (empty: none), e.g. the
+     *                     SOURCE watcher
+     */
+    public IoModeArbiter(FileSystem<F, D> inner, ArbitrationFacts<F> facts, OpenPolicy policy,
+                         Function<Connection, Optional<PageCacheWatch>> watchFactory) {
+        this.inner = inner;
+        this.facts = facts;
+        this.policy = policy;
+        this.watchFactory = watchFactory;
+    }
+
+    /** A decorator without a page-cache watch. */
+    public IoModeArbiter(FileSystem<F, D> inner, ArbitrationFacts<F> facts, OpenPolicy policy) {
+        this(inner, facts, policy, c -> Optional.empty());
+    }
+
+    /** Per request thread, reused by every direct WRITE: the write path allocates nothing. */
+    private final class WriteScratch implements LongSupplier {
+        final WriteGrant grant = WriteGrant.reusable();
+        long node;
+        F file;
+
+        @Override
+        public long getAsLong() {
+            return facts.size(node, file);
+        }
+    }
+
+    // ---- life cycle --------------------------------------------------------------------------------------
+
+    @Override
+    public void init(Connection connection) {
+        this.conn = connection;
+        // leave at least two request threads free for the READs and writeback an invalidation may wait on
+        this.invalidationWaiters = new Semaphore(Math.max(0, (connection.requestThreads() - 2) / 2));
+        this.watch = watchFactory.apply(connection).orElse(null);
+        inner.init(connection);
+    }
+
+    @Override
+    public void destroy() {
+        PageCacheWatch w = watch;
+        if (w != null) {
+            w.close();
+            watch = null;
+        }
+        Connection c = conn;
+        for (ArbitratedInode a : inodes.values()) {
+            if (a.backingId > 0 && c != null) {
+                c.closeBacking(a.backingId);
+            }
+        }
+        inodes.clear();
+        inner.destroy();
+    }
+
+    // ---- status ------------------------------------------------------------------------------------------
+
+    /** The state of {@code node}: live, or its final picture if it recently lost its last user. */
+    public Optional<InodeSnapshot> snapshot(long node) {
+        ArbitratedInode a = inodes.get(node);
+        if (a != null) {
+            return Optional.of(a.snapshot(true));
+        }
+        synchronized (recentlyClosed) {
+            return Optional.ofNullable(recentlyClosed.get(node));
+        }
+    }
+
+    /** Pictures of all inodes in use. */
+    public List<InodeSnapshot> snapshots() {
+        List<InodeSnapshot> out = new ArrayList<>();
+        for (ArbitratedInode a : inodes.values()) {
+            out.add(a.snapshot(true));
+        }
+        return out;
+    }
+
+    /** Final pictures of recently closed inodes, least recently looked at first. */
+    public List<InodeSnapshot> recentlyClosed() {
+        synchronized (recentlyClosed) {
+            return List.copyOf(recentlyClosed.values());
+        }
+    }
+
+    /** Inodes the arbitration holds state for right now. */
+    public int liveInodes() {
+        return inodes.size();
+    }
+
+    /** Starts a new measurement of write concurrency on every inode. */
+    public void resetPeaks() {
+        inodes.values().forEach(a -> a.mode.resetPeak());
+        synchronized (recentlyClosed) {
+            recentlyClosed.clear();
+        }
+    }
+
+    /** Invalidations pushed for changes made behind the mount; -1 if nothing watches. */
+    public long sourceChangesPushed() {
+        PageCacheWatch w = watch;
+        return w == null ? -1 : w.pushed();
+    }
+
+    /** The path of {@code node}, from the wrapped file system. */
+    public Optional<String> path(long node) {
+        return facts.path(node);
+    }
+
+    // ---- inode lifetime ----------------------------------------------------------------------------------
+
+    /** The inode's state, created if needed, with one more user. */
+    private ArbitratedInode hold(long node) {
+        return inodes.compute(node, (n, a) -> {
+            ArbitratedInode held = a != null ? a : new ArbitratedInode(n);
+            held.users++;
+            return held;
+        });
+    }
+
+    /** One user fewer; the last one retires the state unless a backing id keeps it until FORGET. */
+    private void letGo(ArbitratedInode held) {
+        inodes.computeIfPresent(held.node, (n, a) -> {
+            if (a != held) {
+                return a;
+            }
+            if (--a.users > 0 || a.backingId > 0) {
+                return a;
+            }
+            retired(a);
+            return null;
+        });
+    }
+
+    private void retired(ArbitratedInode a) {
+        InodeSnapshot last = a.snapshot(false);
+        synchronized (recentlyClosed) {
+            recentlyClosed.put(a.node, last);
+        }
+    }
+
+    @Override
+    public void forget(long node, long lookups) {
+        inner.forget(node, lookups);
+        if (facts.known(node)) {
+            return;
+        }
+        int[] closing = {0};
+        inodes.computeIfPresent(node, (n, a) -> {
+            closing[0] = a.backingId;
+            a.backingId = 0;
+            if (a.users > 0) {
+                return a; // opens outlive the lookups (the kernel still sends their RELEASE)
+            }
+            retired(a);
+            return null;
+        });
+        Connection c = conn;
+        if (closing[0] > 0 && c != null) {
+            c.closeBacking(closing[0]);
+        }
+    }
+
+    // ---- opens -------------------------------------------------------------------------------------------
+
+    /** What the wrapped file system answered to an open: its handle and reply flags. */
+    private static final class Captured<H> implements OpenReply<H> {
+        H handle;
+        boolean directIo;
+        boolean parallel;
+        boolean keepCache;
+        boolean nonSeekable;
+        boolean cacheDir;
+        int backingId;
+
+        @Override
+        public OpenReply<H> handle(H h) {
+            handle = h;
+            return this;
+        }
+
+        @Override
+        public H handle() {
+            return handle;
+        }
+
+        @Override
+        public OpenReply<H> directIo(boolean on) {
+            directIo = on;
+            return this;
+        }
+
+        @Override
+        public boolean directIo() {
+            return directIo;
+        }
+
+        @Override
+        public OpenReply<H> parallelDirectWrites(boolean on) {
+            parallel = on;
+            return this;
+        }
+
+        @Override
+        public boolean parallelDirectWrites() {
+            return parallel;
+        }
+
+        @Override
+        public OpenReply<H> keepCache(boolean on) {
+            keepCache = on;
+            return this;
+        }
+
+        @Override
+        public boolean keepCache() {
+            return keepCache;
+        }
+
+        @Override
+        public OpenReply<H> nonSeekable(boolean on) {
+            nonSeekable = on;
+            return this;
+        }
+
+        @Override
+        public boolean nonSeekable() {
+            return nonSeekable;
+        }
+
+        @Override
+        public OpenReply<H> cacheDir(boolean on) {
+            cacheDir = on;
+            return this;
+        }
+
+        @Override
+        public boolean cacheDir() {
+            return cacheDir;
+        }
+
+        @Override
+        public OpenReply<H> passthrough(int id) {
+            backingId = id;
+            return this;
+        }
+
+        @Override
+        public int backingId() {
+            return backingId;
+        }
+    }
+
+    @Override
+    public int open(Request req, long node, OpenArgs args, OpenReply<ArbitratedOpen<F>> out) {
+        Captured<F> inner = new Captured<>();
+        int rc = this.inner.open(req, node, args, inner);
+        return rc < 0 ? rc : arbitrate(req, node, args.flags(), inner, out);
+    }
+
+    @Override
+    public int create(Request req, long parent, Name name, CreateArgs args, Entry entry,
+                      OpenReply<ArbitratedOpen<F>> out) {
+        Captured<F> inner = new Captured<>();
+        int rc = this.inner.create(req, parent, name, args, entry, inner);
+        return rc < 0 ? rc : arbitrate(req, entry.node(), args.flags(), inner, out);
+    }
+
+    @Override
+    public int tmpfile(Request req, long parent, CreateArgs args, Entry entry, OpenReply<ArbitratedOpen<F>> out) {
+        Captured<F> inner = new Captured<>();
+        int rc = this.inner.tmpfile(req, parent, args, entry, inner);
+        return rc < 0 ? rc : arbitrate(req, entry.node(), args.flags(), inner, out);
+    }
+
+    /** Decides the reply flags of a fresh open and counts it in the inode's IO-mode state; never fails the open. */
+    private int arbitrate(Request req, long node, int userFlags, Captured<F> innerReply, OpenReply<ArbitratedOpen<F>> out) {
+        F handle = innerReply.handle;
+        out.keepCache(innerReply.keepCache).nonSeekable(innerReply.nonSeekable);
+        boolean append = (userFlags & Linux.O_APPEND) != 0;
+        if (!facts.isRegularFile(node, handle)) {
+            // IO modes concern regular files only: pass the wrapped file system's answer on
+            out.directIo(innerReply.directIo).parallelDirectWrites(innerReply.parallel).passthrough(innerReply.backingId)
+                    .handle(new ArbitratedOpen<>(handle, null, Kind.NONE, innerReply.parallel, innerReply.directIo, append,
+                            false));
+            return 0;
+        }
+        Caller who = new Caller(req.pid(), ProcessNames.of(req.pid()));
+        Mode wanted = policy.wanted(policy.needsPath() ? facts.path(node).orElse(null) : null, userFlags);
+        ArbitratedInode a = hold(node);
+        Answer answer = switch (wanted) {
+            case PASSTHROUGH -> passthroughOpen(a, node, handle, who, false, false);
+            case CACHED -> cachedOpenOrDirect(a, who);
+            // on a passthrough mount direct opens are passthrough opens too (with DIRECT_IO beside): the kernel keeps
+            // an inode's backing file while any such open or parallel write lives, and refuses every open without
+            // FOPEN_PASSTHROUGH meanwhile
+            case DIRECT, PARALLEL -> policy.passthrough()
+                    ? passthroughOpen(a, node, handle, who, true, wanted == Mode.PARALLEL)
+                    : directOpen(a, who, wanted == Mode.PARALLEL);
+        };
+        boolean watched = false;
+        PageCacheWatch w = watch;
+        if (w != null && answer.kind == Kind.CACHED) {
+            int fd = facts.backingFd(node, handle);
+            if (fd >= 0) {
+                w.watch(node, fd);
+                watched = true;
+            }
+        }
+        out.directIo(answer.direct).parallelDirectWrites(answer.parallel).passthrough(answer.backingId)
+                .handle(new ArbitratedOpen<>(handle, a, answer.kind, answer.parallel, answer.direct, append, watched));
+        return 0;
+    }
+
+    /** How an open is answered and counted. */
+    private record Answer(Kind kind, boolean parallel, boolean direct, int backingId) {}
+
+    private Answer passthroughOpen(ArbitratedInode a, long node, F handle, Caller who, boolean direct, boolean parallel) {
+        int id = backingFor(a, node, handle);
+        if (id <= 0) {
+            log.debug("no backing file for node {} (errno {}): not a passthrough open", node, -id);
+            return direct ? directOpen(a, who, parallel) : cachedOpenOrDirect(a, who);
+        }
+        OpenDecision d = a.mode.passthroughOpen(id, who);
+        if (d.passthrough()) {
+            return new Answer(Kind.PASSTHROUGH, parallel, direct, d.backingId());
+        }
+        // page-cache users (row 11): this open joins them instead
+        return direct ? directOpen(a, who, parallel) : cachedOpenOrDirect(a, who);
+    }
+
+    /**
+     * The inode's one backing id, registered on first use and kept until the kernel forgets the inode. Not closed at
+     * the last release: the kernel may keep the inode's backing file a little longer (until parallel writes in flight
+     * end), and an open answered with a *new* id meanwhile would fail with EIO; reusing the id is always accepted.
+     */
+    private int backingFor(ArbitratedInode a, long node, F handle) {
+        Connection c = conn;
+        if (c == null || !c.has(Feature.PASSTHROUGH)) {
+            return -Errno.ENOSYS;
+        }
+        synchronized (a) {
+            if (a.backingId == 0) {
+                int fd = facts.backingFd(node, handle);
+                int registered = fd < 0 ? -Errno.EBADF : c.openBacking(fd);
+                if (registered <= 0) {
+                    return registered < 0 ? registered : -Errno.EPERM;
+                }
+                a.backingId = registered;
+            }
+            return a.backingId;
+        }
+    }
+
+    /**
+     * A page-cache open. If the inode is passthrough the kernel insists on the same backing id; if draining the
+     * parallel writes takes too long, answer with direct IO (always acceptable to the kernel outside passthrough)
+     * rather than fail the open, which may be a CREATE whose entry the kernel has already been promised.
+     */
+    private Answer cachedOpenOrDirect(ArbitratedInode a, Caller who) {
+        OpenDecision d = a.mode.cachedOpen(who, IoModeTable.deadlineIn(CACHED_OPEN_WAIT));
+        switch (d.outcome()) {
+            case GRANTED:
+                return new Answer(Kind.CACHED, false, false, 0);
+            case MUST_USE_PASSTHROUGH:
+                return new Answer(Kind.PASSTHROUGH, false, false, d.backingId());
+            default:
+                Thread.interrupted(); // INTERRUPTED sets the flag again; request threads are never Thread-interrupted
+                log.warn("node {}: {} waited {} s for parallel writes to drain; answering with direct IO",
+                        a.node, who, CACHED_OPEN_WAIT.toSeconds());
+                return directOpen(a, who, false);
+        }
+    }
+
+    private Answer directOpen(ArbitratedInode a, Caller who, boolean parallel) {
+        OpenDecision d = a.mode.directOpen(who);
+        if (d.passthrough()) {
+            // a passthrough inode: every open must name its backing id; DIRECT_IO may ride along
+            return new Answer(Kind.PASSTHROUGH, parallel, true, d.backingId());
+        }
+        return new Answer(Kind.DIRECT, parallel, true, 0);
+    }
+
+    @Override
+    public int release(Request req, long node, ArbitratedOpen<F> open, int flags) {
+        if (open == null) {
+            return inner.release(req, node, null, flags);
+        }
+        int rc = inner.release(req, node, open.inner, flags);
+        ArbitratedInode a = open.inode;
+        if (a != null) {
+            Caller who = Caller.pid(req.pid());
+            switch (open.kind) {
+                case CACHED -> {
+                    a.mode.cachedRelease(who);
+                    PageCacheWatch w = watch;
+                    if (w != null && open.watched) {
+                        w.unwatch(a.node, facts.backingFd(node, open.inner));
+                    }
+                }
+                case DIRECT -> a.mode.directRelease(who);
+                case PASSTHROUGH -> a.mode.passthroughRelease(who); // the id lives until FORGET
+                case NONE -> { }
+            }
+            letGo(a);
+        }
+        return rc;
+    }
+
+    // ---- writes and size changes ---------------------------------------------------------------------------
+
+    @Override
+    public int write(Request req, long node, ArbitratedOpen<F> open, WriteArgs args, DataView data) {
+        if (open == null) {
+            return inner.write(req, node, null, args, data);
+        }
+        ArbitratedInode a = open.inode;
+        if (a == null) {
+            return inner.write(req, node, open.inner, args, data);
+        }
+        if (args.isWriteback()) {
+            // page-cache writeback: a shared mapping or cached writer exists, whatever the handle says
+            a.mode.notePageCacheWrite();
+            return inner.write(req, node, open.inner, args, data);
+        }
+        if (!open.direct) {
+            return inner.write(req, node, open.inner, args, data); // write-through from the page cache: the kernel serializes it
+        }
+        WriteScratch scratch = writeScratch.get();
+        scratch.node = node;
+        scratch.file = open.inner;
+        int n;
+        boolean exclusive;
+        try (WriteGrant g = a.mode.beginWrite(new WriteIntent(open.parallel, open.append, args.offset(),
+                Integer.toUnsignedLong(args.size())), scratch, IoModeTable.deadlineIn(LOCK_WAIT), scratch.grant)) {
+            if (!g.acquired()) {
+                log.warn("WRITE on node {} gave up waiting for the inode lock ({})", node, g.outcome());
+                return -Errno.EINTR;
+            }
+            n = inner.write(req, node, open.inner, args, data);
+            exclusive = !g.shared();
+        } finally {
+            scratch.file = null;
+        }
+        if (n > 0 && exclusive) {
+            dropStalePages(a, node, args.offset(), n); // after the lock is released: other writers go on
+        }
+        return n;
+    }
+
+    /**
+     * A direct write on an inode that page-cache readers also use: the kernel dropped the range's pages when it sent
+     * the WRITE, but with async direct IO a buffered reader can read the old data back in before the write lands
+     * (xfstests generic/451). Dropping the range again once the data is in the file, before the WRITE is answered,
+     * leaves no stale page behind. Only exclusive writes can meet page-cache users (a shared grant is never given
+     * beside them).
+     */
+    private void dropStalePages(ArbitratedInode a, long node, long offset, int length) {
+        Connection c = conn;
+        if (c == null || !a.mode.hasCachedOpens()) {
+            return;
+        }
+        // Invalidating ties up this thread until pages being read in are filled and dirty pages written back, which
+        // needs other request threads to answer those READs and WRITEs: only some may do it at once, each sending the
+        // notification itself; the rest leave it to the notifier thread without waiting (a smaller window, not a
+        // deadlock).
+        if (!invalidationWaiters.tryAcquire()) {
+            c.invalidateData(node, offset, length);
+            return;
+        }
+        try {
+            c.invalidateDataNow(node, offset, length);
+        } finally {
+            invalidationWaiters.release();
+        }
+    }
+
+    @Override
+    public int setattr(Request req, long node, ArbitratedOpen<F> open, SetAttributes changes, AttributeReply out) {
+        F file = open == null ? null : open.inner;
+        if (!changes.setsSize()) {
+            return inner.setattr(req, node, file, changes, out);
+        }
+        ArbitratedInode a = hold(node);
+        try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.TRUNCATE, IoModeTable.deadlineIn(LOCK_WAIT), null)) {
+            return g.acquired() ? inner.setattr(req, node, file, changes, out) : -Errno.EINTR;
+        } finally {
+            letGo(a);
+        }
+    }
+
+    @Override
+    public int fallocate(Request req, long node, ArbitratedOpen<F> open, int mode, long offset, long length) {
+        F file = open == null ? null : open.inner;
+        ArbitratedInode a = hold(node);
+        try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.FALLOCATE, IoModeTable.deadlineIn(LOCK_WAIT), null)) {
+            return g.acquired() ? inner.fallocate(req, node, file, mode, offset, length) : -Errno.EINTR;
+        } finally {
+            letGo(a);
+        }
+    }
+
+    @Override
+    public long copyFileRange(Request req, long nodeIn, ArbitratedOpen<F> in, long offsetIn, long nodeOut,
+                              ArbitratedOpen<F> out, long offsetOut, long length, int flags) {
+        F src = in == null ? null : in.inner;
+        F dst = out == null ? null : out.inner;
+        ArbitratedInode a = hold(nodeOut);
+        try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.COPY_FILE_RANGE_DST, IoModeTable.deadlineIn(LOCK_WAIT),
+                null)) {
+            return g.acquired() ? inner.copyFileRange(req, nodeIn, src, offsetIn, nodeOut, dst, offsetOut, length, flags)
+                    : -Errno.EINTR;
+        } finally {
+            letGo(a);
+        }
+    }
+
+    // ---- everything else passes through, unwrapping handles ----------------------------------------------
+
+    private static <F> F unwrap(ArbitratedOpen<F> open) {
+        return open == null ? null : open.inner;
+    }
+
+    @Override
+    public int read(Request req, long node, ArbitratedOpen<F> open, long offset, int size, ReplyBuffer out) {
+        return inner.read(req, node, unwrap(open), offset, size, out);
+    }
+
+    @Override
+    public int getattr(Request req, long node, ArbitratedOpen<F> open, AttributeReply out) {
+        return inner.getattr(req, node, unwrap(open), out);
+    }
+
+    @Override
+    public int flush(Request req, long node, ArbitratedOpen<F> open, long lockOwner) {
+        return inner.flush(req, node, unwrap(open), lockOwner);
+    }
+
+    @Override
+    public int fsync(Request req, long node, ArbitratedOpen<F> open, boolean dataOnly) {
+        return inner.fsync(req, node, unwrap(open), dataOnly);
+    }
+
+    @Override
+    public long lseek(Request req, long node, ArbitratedOpen<F> open, long offset, int whence) {
+        return inner.lseek(req, node, unwrap(open), offset, whence);
+    }
+
+    @Override
+    public int getlk(Request req, long node, ArbitratedOpen<F> open, LockArgs lock, LockReply out) {
+        return inner.getlk(req, node, unwrap(open), lock, out);
+    }
+
+    @Override
+    public int setlk(Request req, long node, ArbitratedOpen<F> open, LockArgs lock, boolean wait) {
+        return inner.setlk(req, node, unwrap(open), lock, wait);
+    }
+
+    @Override
+    public int lookup(Request req, long parent, Name name, Entry out) {
+        return inner.lookup(req, parent, name, out);
+    }
+
+    @Override
+    public int readlink(Request req, long node, ReplyBuffer out) {
+        return inner.readlink(req, node, out);
+    }
+
+    @Override
+    public int symlink(Request req, long parent, Name name, Name target, Entry out) {
+        return inner.symlink(req, parent, name, target, out);
+    }
+
+    @Override
+    public int mknod(Request req, long parent, Name name, int mode, int umask, int rdev, Entry out) {
+        return inner.mknod(req, parent, name, mode, umask, rdev, out);
+    }
+
+    @Override
+    public int mkdir(Request req, long parent, Name name, int mode, int umask, Entry out) {
+        return inner.mkdir(req, parent, name, mode, umask, out);
+    }
+
+    @Override
+    public int unlink(Request req, long parent, Name name) {
+        return inner.unlink(req, parent, name);
+    }
+
+    @Override
+    public int rmdir(Request req, long parent, Name name) {
+        return inner.rmdir(req, parent, name);
+    }
+
+    @Override
+    public int rename(Request req, long parent, Name name, long newParent, Name newName, int flags) {
+        return inner.rename(req, parent, name, newParent, newName, flags);
+    }
+
+    @Override
+    public int link(Request req, long node, long newParent, Name newName, Entry out) {
+        return inner.link(req, node, newParent, newName, out);
+    }
+
+    @Override
+    public int opendir(Request req, long node, OpenArgs args, OpenReply<D> out) {
+        return inner.opendir(req, node, args, out);
+    }
+
+    @Override
+    public int readdir(Request req, long node, D dir, long offset, DirectoryListing out) {
+        return inner.readdir(req, node, dir, offset, out);
+    }
+
+    @Override
+    public int releasedir(Request req, long node, D dir) {
+        return inner.releasedir(req, node, dir);
+    }
+
+    @Override
+    public int fsyncdir(Request req, long node, D dir, boolean dataOnly) {
+        return inner.fsyncdir(req, node, dir, dataOnly);
+    }
+
+    @Override
+    public int statfs(Request req, long node, FsStats out) {
+        return inner.statfs(req, node, out);
+    }
+
+    @Override
+    public int access(Request req, long node, int mask) {
+        return inner.access(req, node, mask);
+    }
+
+    @Override
+    public int setxattr(Request req, long node, Name name, DataView value, int flags) {
+        return inner.setxattr(req, node, name, value, flags);
+    }
+
+    @Override
+    public int getxattr(Request req, long node, Name name, int size, ReplyBuffer out) {
+        return inner.getxattr(req, node, name, size, out);
+    }
+
+    @Override
+    public int listxattr(Request req, long node, int size, ReplyBuffer out) {
+        return inner.listxattr(req, node, size, out);
+    }
+
+    @Override
+    public int removexattr(Request req, long node, Name name) {
+        return inner.removexattr(req, node, name);
+    }
+
+    @Override
+    public int syncfs(Request req, long node) {
+        return inner.syncfs(req, node);
+    }
+}
