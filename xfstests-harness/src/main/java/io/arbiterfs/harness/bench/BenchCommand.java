@@ -119,7 +119,7 @@ public final class BenchCommand implements Callable<Integer> {
             String peerBuild = Bench.needsPassthroughHp(backings) ? buildPeer(peer) : null;
             Bench bench = new Bench(new Bench.Plan(backings, rt, rep, peer), out, System.err);
             System.err.printf("arbiterfs bench: %s, %d repetition(s) of %d s per job and target, results in %s%n",
-                    smoke ? "smoke" : "full suite", rep, rt, out);
+                    smoke ? "smoke" : only != null || onlyJobs != null ? "a subset" : "full suite", rep, rt, out);
             bench.run();
             Map<String, String> header = header(backings, rt, rep, bench, (System.nanoTime() - t0) / 1e9);
             if (peerBuild != null) {
