@@ -9,17 +9,19 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./arbiterfs bench}: the fio suite against native, arbiterfs and jnr-fuse, one report. */
+/** {@code ./arbiterfs bench}: the fio suite against native, arbiterfs, jnr-fuse and passthrough_hp, one report. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
-        description = {"Runs the fio suite on native, arbiterfs (parallel, serial, passthrough) and a jnr-fuse passthrough,",
-                "over a tmpfs it mounts and a directory on disk; writes results/bench-<timestamp>/ (report.md, results.csv,",
-                "bench.png, raw fio JSON) and prints the table. Needs root (tmpfs, passthrough, libfuse 2 mounts)."})
+        description = {"Runs the fio suite on native, arbiterfs (parallel, serial, passthrough), a jnr-fuse passthrough and",
+                "libfuse's passthrough_hp (over /dev/fuse and io_uring), over a tmpfs it mounts and a directory on disk,",
+                "every repetition running every target once; writes results/bench-<timestamp>/ (report.md, results.csv,",
+                "bench.png, raw fio JSON) and prints the tables. Needs root (tmpfs, passthrough, libfuse mounts, enable_uring)."})
 public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--smoke", description = "one 1-second job per target on tmpfs: checks the pipeline, not the numbers")
     boolean smoke;
@@ -27,8 +29,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--runtime", description = "seconds per fio run (default 4; 1 with --smoke)")
     Integer runtime;
 
-    @Option(names = "--repeats", description = "runs per job, the median is reported (default 2; 1 with --smoke)")
+    @Option(names = "--repeats", description = "repetitions: each runs every job on every target once; the median and the "
+            + "lowest-highest are reported (default 2; 1 with --smoke)")
     Integer repeats;
+
+    @Option(names = "--libfuse", paramLabel = "DIR|TARBALL", description = "the libfuse source passthrough_hp is built from "
+            + "(default ../shared/peers/libfuse-snapshot.tar.gz beside the checkout; the build is cached in target/peers/libfuse)")
+    Path libfuse;
 
     @Option(names = "--results", description = "results directory (default results/bench-<timestamp> in the checkout)")
     Path results;
@@ -39,7 +46,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-disk", description = "skip the disk backing")
     boolean noDisk;
 
-    @Option(names = "--targets", split = ",", description = "only these targets (native, parallel, serial, passthrough, jnr-fuse, parallel+1ms, serial+1ms)")
+    @Option(names = "--targets", split = ",", description = "only these targets (see --list: native, parallel, serial, passthrough, "
+            + "jnr-fuse, hp, hp-uring, parallel+1ms, serial+1ms)")
     List<String> only;
 
     @Option(names = "--jobs", split = ",", description = "only these fio jobs (see --list)")
@@ -59,6 +67,9 @@ public final class BenchCommand implements Callable<Integer> {
             Bench.memoryTargets().forEach(t -> System.out.printf("%-14s %s  -o %s%n", t.name(), t.label(), String.join(",", t.options())));
             return 0;
         }
+        if (rejectUnknown()) {
+            return 2;
+        }
         if (!Mounter.isRoot()) {
             System.err.println("arbiterfs bench: needs root (it mounts a tmpfs, uses passthrough and libfuse 2's mount)");
             return 2;
@@ -76,12 +87,19 @@ public final class BenchCommand implements Callable<Integer> {
         }
         int rt = runtime != null ? runtime : smoke ? 1 : 4;
         int rep = repeats != null ? repeats : smoke ? 1 : 2;
+        if (rt < 1 || rep < 1) {
+            System.err.println("arbiterfs bench: --runtime and --repeats must be at least 1");
+            return 2;
+        }
         Path out = results != null ? results : defaultResults();
         Files.createDirectories(out);
         Path tmpfs = Files.createTempDirectory("arbiterfs-bench-tmpfs-");
         Path disk = diskDir != null ? diskDir : out.resolve("disk");
         boolean ownDisk = diskDir == null;
-        Thread cleanup = new Thread(() -> unmountQuietly(tmpfs), "bench-cleanup");
+        Thread cleanup = new Thread(() -> {
+            KernelUring.restoreIfOffered();
+            unmountQuietly(tmpfs);
+        }, "bench-cleanup");
         Runtime.getRuntime().addShutdownHook(cleanup);
         long t0 = System.nanoTime();
         try {
@@ -96,10 +114,17 @@ public final class BenchCommand implements Callable<Integer> {
             if (!smoke && !noDisk) {
                 backings.add(new Bench.Backing(fsType(disk), disk, filter(Bench.diskTargets())));
             }
-            Bench bench = new Bench(new Bench.Plan(backings, rt, rep), out, System.err);
-            System.err.printf("arbiterfs bench: %s, %d s × %d per job, results in %s%n", smoke ? "smoke" : "full suite", rt, rep, out);
+            LibfuseBuild peer = new LibfuseBuild(libfuse != null ? libfuse : repositoryRoot().resolve("../shared/peers/libfuse-snapshot.tar.gz"),
+                    repositoryRoot().resolve("target/peers/libfuse"));
+            String peerBuild = Bench.needsPassthroughHp(backings) ? buildPeer(peer) : null;
+            Bench bench = new Bench(new Bench.Plan(backings, rt, rep, peer), out, System.err);
+            System.err.printf("arbiterfs bench: %s, %d repetition(s) of %d s per job and target, results in %s%n",
+                    smoke ? "smoke" : only != null || onlyJobs != null ? "a subset" : "full suite", rep, rt, out);
             bench.run();
             Map<String, String> header = header(backings, rt, rep, bench, (System.nanoTime() - t0) / 1e9);
+            if (peerBuild != null) {
+                header.put("passthrough_hp", peerBuild);
+            }
             BenchReport report = new BenchReport(bench.cells(), header);
             report.write(out);
             System.out.println(report.markdown());
@@ -137,17 +162,68 @@ public final class BenchCommand implements Callable<Integer> {
             }
             if (onlyJobs != null) {
                 var base = t.jobs();
-                t = new Target(t.name(), t.label(), t.kind(), t.options(), j -> base.test(j) && onlyJobs.contains(j.name()));
+                t = t.withJobs(j -> base.test(j) && onlyJobs.contains(j.name()));
             }
             out.add(t);
         }
         return out;
     }
 
-    private static Path defaultResults() {
+    /** A misspelt --targets or --jobs name would silently measure nothing: refuse it. */
+    private boolean rejectUnknown() {
+        List<String> targetNames = new ArrayList<>(Bench.memoryTargets().stream().map(Target::name).toList());
+        List<String> jobNames = FioJob.suite().stream().map(FioJob::name).toList();
+        List<String> bad = new ArrayList<>();
+        if (only != null) {
+            only.stream().filter(n -> !targetNames.contains(n)).forEach(n -> bad.add("target " + n));
+        }
+        if (onlyJobs != null) {
+            onlyJobs.stream().filter(n -> !jobNames.contains(n)).forEach(n -> bad.add("job " + n));
+        }
+        if (!bad.isEmpty()) {
+            System.err.println("arbiterfs bench: no such " + String.join(", ", bad) + " (--list shows them)");
+        }
+        return !bad.isEmpty();
+    }
+
+    /**
+     * Builds passthrough_hp (or finds it cached), installing the build's Debian packages first if
+     * they are missing (as for libfuse 2); returns what the report header says about it. A failed
+     * build is reported here and again by each passthrough_hp target, which then fails to start.
+     */
+    private static String buildPeer(LibfuseBuild peer) {
+        List<String> missing = LibfuseBuild.missingPackages();
+        if (!missing.isEmpty() && onPath("apt-get")) {
+            System.err.println("arbiterfs bench: installing " + String.join(" ", missing) + " to build passthrough_hp");
+            String list = String.join(" ", missing);
+            capture("sh", "-c", "DEBIAN_FRONTEND=noninteractive apt-get install -y -qq " + list
+                    + " || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq " + list + ")");
+        }
+        try {
+            boolean cached = peer.cached();
+            if (!cached && Files.exists(peer.source())) {
+                System.err.println("arbiterfs bench: building passthrough_hp from " + peer.source() + " in " + peer.cache() + " (meson, ninja)");
+            }
+            long t0 = System.nanoTime();
+            LibfuseBuild.PassthroughHp hp = peer.passthroughHp();
+            String how = cached ? "cached build" : String.format(Locale.ROOT, "built in %.0f s", (System.nanoTime() - t0) / 1e9);
+            System.err.println("arbiterfs bench: passthrough_hp ready: " + hp.binary() + " (" + how + ")");
+            return hp.describe() + " (" + String.join(" ", LibfuseBuild.MESON_OPTIONS) + "; " + how + "), run as `passthrough_hp --foreground "
+                    + String.join(" ", PassthroughHpProcess.ARGS) + " [-o io_uring] SOURCE MOUNTPOINT`";
+        } catch (Exception e) {
+            System.err.println("arbiterfs bench: passthrough_hp could not be built: " + e.getMessage());
+            return "build failed: " + e.getMessage().lines().findFirst().orElse("");
+        }
+    }
+
+    /** The checkout: where the launcher lives (or the working directory when run otherwise). */
+    private static Path repositoryRoot() {
         String launcher = System.getProperty("arbiterfs.launcher");
-        Path root = launcher != null ? Path.of(launcher).getParent() : Path.of("").toAbsolutePath();
-        return root.resolve("results").resolve("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        return launcher != null ? Path.of(launcher).toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+    }
+
+    private static Path defaultResults() {
+        return repositoryRoot().resolve("results").resolve("bench-" + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
     }
 
     private static Map<String, String> header(List<Bench.Backing> backings, int rt, int rep, Bench bench, double seconds) {
@@ -157,7 +233,8 @@ public final class BenchCommand implements Callable<Integer> {
         h.put("kernel", capture("uname", "-srvm"));
         h.put("fio", capture("fio", "--version") + "; Java " + System.getProperty("java.version"));
         h.put("suite", "4 jobs on one shared 256 MiB file (seqwrite: 1 job), direct=1 unless `-buf`, time-based " + rt
-                + " s, " + rep + " run(s) per job, median reported; daemon CPU = utime+stime of its process per GiB read+written");
+                + " s; " + rep + " interleaved repetition(s): all targets stay mounted and each repetition of a job runs it on every"
+                + " target in turn; median and lowest–highest reported; daemon CPU = utime+stime of its process per GiB read+written");
         StringBuilder b = new StringBuilder();
         for (Bench.Backing k : backings) {
             b.append(b.length() == 0 ? "" : "; ").append(k.name()).append(" at ").append(k.dir()).append(" (").append(fsType(k.dir())).append(")");

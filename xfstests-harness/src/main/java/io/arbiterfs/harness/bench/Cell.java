@@ -5,7 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
-/** The repeats of one job on one target and backing, and their medians. */
+/**
+ * The repetitions of one job on one target and backing (index i is repetition i + 1, measured
+ * beside every other target's repetition i + 1), their medians and their spread.
+ */
 public final class Cell {
     public final String backing;
     public final Target target;
@@ -15,11 +18,26 @@ public final class Cell {
     public final List<Double> cpuSeconds = new ArrayList<>();
     /** Average busy CPUs of the whole machine during each run (fio process start to exit). */
     public final List<Double> busyCores = new ArrayList<>();
+    /** CQEs the server's io_uring instances posted during each run (NaN off the ring). */
+    public final List<Double> ringCompletions = new ArrayList<>();
 
     public Cell(String backing, Target target, FioJob job) {
         this.backing = backing;
         this.target = target;
         this.job = job;
+    }
+
+    /** Adds one repetition. */
+    public void record(FioResult r, double daemonCpuSeconds, double busy, double ringCqes) {
+        runs.add(r);
+        cpuSeconds.add(daemonCpuSeconds);
+        busyCores.add(busy);
+        ringCompletions.add(ringCqes);
+    }
+
+    /** Adds a repetition that produced no numbers. */
+    public void fail(String error) {
+        record(FioResult.failed(error), Double.NaN, Double.NaN, Double.NaN);
     }
 
     public boolean ok() {
@@ -32,6 +50,33 @@ public final class Cell {
 
     public double iops() {
         return median(runs, FioResult::iops);
+    }
+
+    /** The lowest IOPS of the repetitions (NaN if any failed). */
+    public double iopsMin() {
+        return ok() ? runs.stream().mapToDouble(FioResult::iops).min().orElse(Double.NaN) : Double.NaN;
+    }
+
+    /** The highest IOPS of the repetitions (NaN if any failed). */
+    public double iopsMax() {
+        return ok() ? runs.stream().mapToDouble(FioResult::iops).max().orElse(Double.NaN) : Double.NaN;
+    }
+
+    /** IOPS of repetition {@code i} (0-based), NaN if it did not run or failed. */
+    public double iopsOfRun(int i) {
+        return i < runs.size() && runs.get(i).ok() ? runs.get(i).iops() : Double.NaN;
+    }
+
+    /**
+     * Ring CQEs per IO fio counted, median over the runs: about 1 when every request went over
+     * io_uring; NaN off the ring.
+     */
+    public double ringCompletionsPerIo() {
+        double[] v = new double[runs.size()];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = ringCompletions.get(i) / runs.get(i).ios();
+        }
+        return median(v);
     }
 
     public double megabytesPerSecond() {

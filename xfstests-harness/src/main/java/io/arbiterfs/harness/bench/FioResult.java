@@ -7,9 +7,9 @@ import java.io.IOException;
 /**
  * The numbers taken from one fio JSON report: IOPS, bandwidth and p99 completion latency of the
  * reported group (read + write summed; p99 the larger of the two directions that did IO), and the
- * bytes all groups moved (for the daemon's CPU per GiB).
+ * bytes and IOs of all groups (for the daemon's CPU per GiB and the ring's CQEs per IO).
  */
-public record FioResult(double iops, double bytesPerSecond, double p99Micros, long bytesMoved, String error) {
+public record FioResult(double iops, double bytesPerSecond, double p99Micros, long bytesMoved, long ios, String error) {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public boolean ok() {
@@ -17,7 +17,7 @@ public record FioResult(double iops, double bytesPerSecond, double p99Micros, lo
     }
 
     public static FioResult failed(String error) {
-        return new FioResult(0, 0, 0, 0, error);
+        return new FioResult(0, 0, 0, 0, 0, error);
     }
 
     /** Parses fio's {@code --output-format=json} report; {@code group} is the reported fio group. */
@@ -32,6 +32,7 @@ public record FioResult(double iops, double bytesPerSecond, double p99Micros, lo
         double bw = 0;
         double p99 = 0;
         long bytes = 0;
+        long ios = 0;
         for (JsonNode job : root.path("jobs")) {
             if (job.path("error").asInt(0) != 0) {
                 int e = job.path("error").asInt();
@@ -41,6 +42,7 @@ public record FioResult(double iops, double bytesPerSecond, double p99Micros, lo
                 JsonNode d = job.path(dir);
                 long io = d.path("io_bytes").asLong(0);
                 bytes += io;
+                ios += d.path("total_ios").asLong(0);
                 if (job.path("groupid").asInt(0) != group || io == 0) {
                     continue;
                 }
@@ -57,6 +59,6 @@ public record FioResult(double iops, double bytesPerSecond, double p99Micros, lo
         if (bytes == 0) {
             return failed("fio moved no data");
         }
-        return new FioResult(iops, bw, p99, bytes, null);
+        return new FioResult(iops, bw, p99, bytes, ios, null);
     }
 }

@@ -17,14 +17,32 @@ import java.util.function.Predicate;
 /**
  * Something fio runs against: the backing directory itself, or a FUSE server over it.
  *
- * @param name    short key ({@code native}, {@code parallel}, ...)
- * @param label   what the report calls it
- * @param kind    how it is mounted
- * @param options arbiterfs {@code -o} options (empty for the others)
- * @param jobs    which jobs of the suite it runs
+ * @param name      short key ({@code native}, {@code parallel}, ...)
+ * @param label     what the report calls it
+ * @param kind      which server
+ * @param transport how the kernel hands it requests; {@link Transport#IO_URING} makes the kernel
+ *                  offer the ring around its mount and checks that the server holds rings
+ * @param options   the server's {@code -o} options (arbiterfs, passthrough_hp; empty for the others)
+ * @param jobs      which jobs of the suite it runs
  */
-public record Target(String name, String label, Kind kind, List<String> options, Predicate<FioJob> jobs) {
-    public enum Kind { NATIVE, ARBITERFS, JNR_FUSE }
+public record Target(String name, String label, Kind kind, Transport transport, List<String> options, Predicate<FioJob> jobs) {
+    public enum Kind { NATIVE, ARBITERFS, JNR_FUSE, PASSTHROUGH_HP }
+
+    public enum Transport { DEV_FUSE, IO_URING }
+
+    /** A target served over /dev/fuse (or not FUSE at all). */
+    public Target(String name, String label, Kind kind, List<String> options, Predicate<FioJob> jobs) {
+        this(name, label, kind, Transport.DEV_FUSE, options, jobs);
+    }
+
+    /** The same target running only {@code these} jobs. */
+    public Target withJobs(Predicate<FioJob> these) {
+        return new Target(name, label, kind, transport, options, these);
+    }
+
+    public boolean ring() {
+        return transport == Transport.IO_URING;
+    }
 
     /** A started target: fio's directory, the daemon's pid (none for native) and the backing directory. */
     public interface Mounted extends AutoCloseable {
@@ -40,7 +58,63 @@ public record Target(String name, String label, Kind kind, List<String> options,
         void close() throws IOException;
     }
 
-    public Mounted start(Path parent, Path logDir) throws Exception {
+    /**
+     * Starts it under {@code parent}; {@code libfuse} builds passthrough_hp when a target needs it.
+     * A ring target is mounted with the ring offered ({@link KernelUring#withRingOffered}) and must
+     * hold io_uring instances afterwards; a /dev/fuse server must hold none (the parameter is global,
+     * so another user of the machine may have it set). Either way a target on the wrong transport
+     * fails to start rather than be measured under the other's name.
+     */
+    public Mounted start(Path parent, Path logDir, LibfuseBuild libfuse) throws Exception {
+        if (!ring()) {
+            Mounted m = startServer(parent, logDir, libfuse);
+            int rings = m.pid().isPresent() ? KernelUring.Rings.of(m.pid().getAsLong()).count() : 0;
+            if (rings > 0) {
+                String served = m.describe();
+                m.close();
+                throw new IOException(label + " is a /dev/fuse target but its server holds " + rings
+                        + " io_uring instances (was " + KernelUring.ENABLE + " Y?): " + served);
+            }
+            return m;
+        }
+        Mounted m = KernelUring.withRingOffered(KernelUring.ENABLE, () -> {
+            Mounted started = startServer(parent, logDir, libfuse);
+            // the kernel decides on the ring when it reads the INIT reply: keep the offer until then
+            if (!initAnswered(started.dir())) {
+                started.close();
+                throw new IOException(label + " mounted but did not answer statfs within 30 s");
+            }
+            return started;
+        });
+        KernelUring.Rings rings = awaitRings(m.pid().orElse(-1));
+        String verdict = m instanceof PassthroughHpProcess hp ? hp.ringVerdict() : "";
+        if (rings.count() == 0 || !(verdict.isEmpty() || verdict.equals("io_uring=on"))) {
+            String served = m.describe();
+            m.close();
+            throw new IOException(label + " is not on io_uring after its mount (" + rings.count() + " io_uring instances in /proc/PID/fd"
+                    + (verdict.isEmpty() ? "" : ", libfuse says " + verdict) + "): " + served);
+        }
+        return new Mounted() {
+            public Path dir() { return m.dir(); }
+            public Path backing() { return m.backing(); }
+            public OptionalLong pid() { return m.pid(); }
+            public String describe() { return m.describe() + "; kernel: " + rings.count() + " io_uring instances"; }
+            public void close() throws IOException { m.close(); }
+        };
+    }
+
+    /** The server's rings, giving it up to 5 s to set them up after INIT (libfuse does so before its reply). */
+    private static KernelUring.Rings awaitRings(long pid) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        KernelUring.Rings r = KernelUring.Rings.of(pid);
+        while (r.count() == 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            r = KernelUring.Rings.of(pid);
+        }
+        return r;
+    }
+
+    private Mounted startServer(Path parent, Path logDir, LibfuseBuild libfuse) throws Exception {
         return switch (kind) {
             case NATIVE -> {
                 Path dir = Files.createTempDirectory(parent, "native-");
@@ -63,6 +137,7 @@ public record Target(String name, String label, Kind kind, List<String> options,
                 };
             }
             case JNR_FUSE -> JnrFuseProcess.start(parent, logDir);
+            case PASSTHROUGH_HP -> PassthroughHpProcess.start(libfuse.passthroughHp(), options, parent, logDir);
         };
     }
 
@@ -134,6 +209,20 @@ public record Target(String name, String label, Kind kind, List<String> options,
                 deleteTree(base);
             }
         }
+    }
+
+    /**
+     * Whether a statfs of {@code mnt} returns within 30 s: the kernel holds every request of a FUSE
+     * mount until the server answered FUSE_INIT, so when it returns, INIT was answered.
+     */
+    static boolean initAnswered(Path mnt) throws IOException, InterruptedException {
+        Process statfs = new ProcessBuilder("stat", "-f", "-c", "%T", mnt.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (!statfs.waitFor(30, TimeUnit.SECONDS)) {
+            statfs.destroyForcibly();
+            return false;
+        }
+        return statfs.exitValue() == 0;
     }
 
     static String classPath() {

@@ -17,10 +17,11 @@ class BenchReportTest {
     static String fio(double writeIops, long writeBytes, double p99ns, int group2Iops) {
         return "note: fio says hello\n{\"jobs\":[{\"jobname\":\"randwrite\",\"groupid\":0,\"error\":0,"
                 + "\"read\":{\"io_bytes\":0,\"iops\":0,\"bw_bytes\":0},"
-                + "\"write\":{\"io_bytes\":" + writeBytes + ",\"iops\":" + writeIops + ",\"bw_bytes\":" + (writeIops * 4096)
+                + "\"write\":{\"io_bytes\":" + writeBytes + ",\"total_ios\":" + writeBytes / 4096 + ",\"iops\":" + writeIops
+                + ",\"bw_bytes\":" + (writeIops * 4096)
                 + ",\"clat_ns\":{\"percentile\":{\"50.000000\":1000,\"99.000000\":" + p99ns + "}}}},"
                 + "{\"jobname\":\"mmap-writer\",\"groupid\":1,\"error\":0,\"read\":{\"io_bytes\":0},"
-                + "\"write\":{\"io_bytes\":" + (1L << 20) + ",\"iops\":" + group2Iops + ",\"bw_bytes\":1,"
+                + "\"write\":{\"io_bytes\":" + (1L << 20) + ",\"total_ios\":256,\"iops\":" + group2Iops + ",\"bw_bytes\":1,"
                 + "\"clat_ns\":{\"percentile\":{\"99.000000\":9.0E9}}}}]}";
     }
 
@@ -31,6 +32,7 @@ class BenchReportTest {
         assertEquals(1000, r.iops(), 1e-9);
         assertEquals(250, r.p99Micros(), 1e-9, "p99 of group 0 only, in µs");
         assertEquals((1L << 30) + (1L << 20), r.bytesMoved(), "CPU per GiB counts every group's bytes");
+        assertEquals((1L << 30) / 4096 + 256, r.ios(), "ring CQEs per IO count every group's IOs");
         assertFalse(FioResult.parse("{\"jobs\":[{\"error\":5,\"jobname\":\"x\"}]}", 0).ok());
         assertFalse(FioResult.parse("garbage", 0).ok());
     }
@@ -44,20 +46,14 @@ class BenchReportTest {
         Cell n = new Cell("tmpfs", nat, job);
         Cell p = new Cell("tmpfs", par, job);
         for (double iops : new double[] {600_000, 620_000}) {
-            n.runs.add(FioResult.parse(fio(iops, 1L << 30, 5_000, 0), 0));
-            n.cpuSeconds.add(Double.NaN);
-            n.busyCores.add(2.0);
+            n.record(FioResult.parse(fio(iops, 1L << 30, 5_000, 0), 0), Double.NaN, 2.0, Double.NaN);
         }
         for (double iops : new double[] {90_000, 100_000, 95_000}) {
-            p.runs.add(FioResult.parse(fio(iops, 1L << 30, 200_000, 0), 0));
-            p.cpuSeconds.add(2.0);
-            p.busyCores.add(1.9);
+            p.record(FioResult.parse(fio(iops, 1L << 30, 200_000, 0), 0), 2.0, 1.9, Double.NaN);
         }
         Target ser = targets.stream().filter(t -> t.name().equals("serial")).findFirst().orElseThrow();
         Cell s = new Cell("tmpfs", ser, job);
-        s.runs.add(FioResult.parse(fio(50_000, 1L << 30, 100_000, 0), 0));
-        s.cpuSeconds.add(1.0);
-        s.busyCores.add(1.2);
+        s.record(FioResult.parse(fio(50_000, 1L << 30, 100_000, 0), 0), 1.0, 1.2, Double.NaN);
         assertEquals(610_000, n.iops(), 1e-6, "median of two is their mean");
         assertEquals(95_000, p.iops(), 1e-6);
         assertEquals(2.0 / ((double) ((1L << 30) + (1L << 20)) / (1L << 30)), p.cpuSecondsPerGiB(), 1e-9);
@@ -69,14 +65,16 @@ class BenchReportTest {
         assertEquals(95_000 / 610_000.0, report.ratioToNative(p), 1e-9);
         report.write(dir);
         String md = Files.readString(dir.resolve("report.md"));
-        assertTrue(md.contains("| randwrite-4k-psync | arbiterfs parallel | 95,000 |"), md);
+        assertTrue(md.contains("| randwrite-4k-psync | arbiterfs parallel | 95,000 | 90,000–100,000 |"), md);
+        assertTrue(md.contains("| randwrite-4k-psync | arbiterfs serial (noparallel_dio) | 50,000 | – |"), md);
         assertTrue(md.contains("| parallel IOPS | 95,000 |"), md);
         double ceiling = Bench.CPUS * 1e6 / 20.0 / 50_000;
         assertTrue(md.contains(String.format(java.util.Locale.ROOT, "parallel ÷ serial ≤ %.2f×", ceiling)), md);
         assertTrue(md.contains("serial run already keeps 1.20 CPUs busy"), md);
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertEquals(4, csv.size());
-        assertTrue(csv.get(2).startsWith("tmpfs,parallel,\"\",randwrite-4k-psync,95000,"), csv.get(2));
+        assertTrue(csv.get(2).startsWith("tmpfs,parallel,\"\",randwrite-4k-psync,95000,90000,100000,"), csv.get(2));
+        assertFalse(md.contains("passthrough_hp"), "no peer target ran: no peer section");
         assertTrue(Files.size(dir.resolve("bench.png")) > 1000, "chart written");
     }
 
