@@ -174,6 +174,7 @@ public final class ArbiterDaemon {
         if (o.noexec) b.noexec();
         if (o.noatime) b.noatime();
         if (o.useFusermount) b.useFusermount();
+        b.ioUring(o.ioUring).ringThreadsPerQueue(o.uringThreads).ringDepth(o.uringDepth).pinRingThreads(o.uringPin);
         return b;
     }
 

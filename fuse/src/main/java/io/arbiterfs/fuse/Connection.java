@@ -19,11 +19,11 @@ public interface Connection {
     /** Largest WRITE payload (and READ size) the kernel will send. */
     int maxWrite();
 
-    /** Request threads serving the connection. */
+    /** Threads serving the connection's ordinary requests: the ring threads on io_uring, else the /dev/fuse threads. */
     int requestThreads();
 
-    /** How requests arrive: {@code "/dev/fuse"} or {@code "io_uring"}, with details, for status displays. */
-    String transport();
+    /** How requests arrive now (the io_uring rings or /dev/fuse), with counts, for status displays. */
+    TransportStatus transport();
 
     /**
      * Asks the kernel to drop cached pages of {@code node} in [offset, offset+length) (length 0: to the end),
@@ -33,12 +33,13 @@ public interface Connection {
     void invalidateData(long node, long offset, long length);
 
     /**
-     * As {@link #invalidateData}, but sent from the calling thread, returning once the kernel dropped the range.
-     * The kernel may wait inside this call for READs of pages being filled and for writeback WRITEs of dirty
-     * pages in the range, which other request threads must answer: leave enough threads free (a request thread
-     * that waits here cannot answer them).
+     * As {@link #invalidateData}, but sent from the calling thread, returning once the kernel dropped the range. The
+     * kernel may wait inside this call for READs of pages being filled and for writeback WRITEs of dirty pages in the
+     * range, which other request threads must answer; so the engine lets only so many request threads wait here at
+     * once (on io_uring: per queue, since a request can only be served by its CPU's queue). Beyond that the
+     * invalidation is queued as by {@link #invalidateData}.
      *
-     * @return false if the kernel refused the notification
+     * @return true if the range was dropped before this returned; false if it was queued instead, or refused
      */
     boolean invalidateDataNow(long node, long offset, long length);
 

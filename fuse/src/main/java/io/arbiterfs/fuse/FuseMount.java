@@ -73,6 +73,10 @@ public final class FuseMount implements AutoCloseable {
         private boolean noexec;
         private boolean noatime;
         private boolean useFusermount;
+        private boolean ioUring = true;
+        private int ringThreadsPerQueue = 4;
+        private int ringDepth = 1;
+        private boolean pinRingThreads = true;
         private Duration readyTimeout = Duration.ofSeconds(30);
 
         private Builder(FileSystem<?, ?> fs) {
@@ -97,7 +101,47 @@ public final class FuseMount implements AutoCloseable {
             return this;
         }
 
-        /** Request threads, each on its own cloned /dev/fuse descriptor (default 8, at least 1). */
+        /**
+         * Serve over io_uring when the kernel offers it (Linux 6.14+ with /sys/module/fuse/parameters/enable_uring
+         * set), /dev/fuse otherwise (default: on). Without the offer one line is logged and the mount runs on /dev/fuse;
+         * {@link Connection#transport()} tells which.
+         */
+        public Builder ioUring(boolean wanted) {
+            this.ioUring = wanted;
+            return this;
+        }
+
+        /**
+         * Ring threads per io_uring queue (one queue per possible CPU; default 4). Each serves one request at a time
+         * inline, so this many requests of one CPU can be in the file system at once (a slow backend ties up one).
+         */
+        public Builder ringThreadsPerQueue(int threads) {
+            if (threads < 1 || threads > 64) {
+                throw new IllegalArgumentException("ring threads per queue must be 1..64, not " + threads);
+            }
+            this.ringThreadsPerQueue = threads;
+            return this;
+        }
+
+        /**
+         * Entries each ring thread owns (default 1). More let the kernel queue requests at a busy thread, which saves
+         * a wake-up when requests come in bursts but makes them wait behind a slow one.
+         */
+        public Builder ringDepth(int entries) {
+            if (entries < 1 || entries > 64) {
+                throw new IllegalArgumentException("ring depth must be 1..64, not " + entries);
+            }
+            this.ringDepth = entries;
+            return this;
+        }
+
+        /** Pin each ring thread to its queue's CPU (default on), where that queue's requests come from. */
+        public Builder pinRingThreads(boolean pin) {
+            this.pinRingThreads = pin;
+            return this;
+        }
+
+        /** Request threads on /dev/fuse, each on its own cloned descriptor (default 8, at least 1). */
         public Builder threads(int threads) {
             if (threads < 1) {
                 throw new IllegalArgumentException("threads must be at least 1, not " + threads);
@@ -198,7 +242,9 @@ public final class FuseMount implements AutoCloseable {
                     readOnly, suid, dev, noexec, noatime, useFusermount);
             long wanted = Feature.bits(features);
             SessionOptions options = new SessionOptions(threads, maxWrite, wanted,
-                    features.contains(Feature.PASSTHROUGH) ? 1 : 0);
+                    features.contains(Feature.PASSTHROUGH) ? 1 : 0,
+                    ioUring ? new SessionOptions.Ring(true, ringThreadsPerQueue, ringDepth, pinRingThreads)
+                            : SessionOptions.Ring.OFF);
             return FuseMount.mount(fs, spec, options, readyTimeout);
         }
     }

@@ -36,7 +36,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -75,7 +74,6 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
     };
     private final ThreadLocal<WriteScratch> writeScratch = ThreadLocal.withInitial(WriteScratch::new);
     private volatile Connection conn;
-    private volatile Semaphore invalidationWaiters = new Semaphore(0);
     private volatile PageCacheWatch watch;
 
     /**
@@ -112,8 +110,6 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
     @Override
     public void init(Connection connection) {
         this.conn = connection;
-        // leave at least two request threads free for the READs and writeback an invalidation may wait on
-        this.invalidationWaiters = new Semaphore(Math.max(0, (connection.requestThreads() - 2) / 2));
         this.watch = watchFactory.apply(connection).orElse(null);
         inner.init(connection);
     }
@@ -541,19 +537,10 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
         if (c == null || !a.mode.hasCachedOpens()) {
             return;
         }
-        // Invalidating ties up this thread until pages being read in are filled and dirty pages written back, which
-        // needs other request threads to answer those READs and WRITEs: only some may do it at once, each sending the
-        // notification itself; the rest leave it to the notifier thread without waiting (a smaller window, not a
-        // deadlock).
-        if (!invalidationWaiters.tryAcquire()) {
-            c.invalidateData(node, offset, length);
-            return;
-        }
-        try {
-            c.invalidateDataNow(node, offset, length);
-        } finally {
-            invalidationWaiters.release();
-        }
+        // Waiting here ties up this request thread until pages being read in are filled and dirty pages written back,
+        // which other request threads must answer: the engine lets only some wait at once and queues the rest (a
+        // smaller window for a stale page, never a deadlock).
+        c.invalidateDataNow(node, offset, length);
     }
 
     @Override

@@ -38,6 +38,14 @@ public final class MountOptions {
     public String policy;
     /** Mount through fusermount3 even as root (normally only for unprivileged users). */
     public boolean useFusermount;
+    /** Serve over io_uring when the kernel offers it (FUSE over io_uring, Linux 6.14+). */
+    public boolean ioUring = true;
+    /** io_uring: ring threads per queue (one queue per possible CPU). */
+    public int uringThreads = 4;
+    /** io_uring: entries per ring thread. */
+    public int uringDepth = 1;
+    /** io_uring: pin ring threads to their queue's CPU. */
+    public boolean uringPin = true;
 
     // Test aid, off by default: backend faults under READ/WRITE/FSYNC (see faults/FaultPlan, README "Reliability").
     public int faultRate;
@@ -104,6 +112,12 @@ public final class MountOptions {
             case "nowatch_source" -> watchSource = !flag(key, value);
             case "policy" -> policy = text(key, value);
             case "use_fusermount" -> useFusermount = flag(key, value);
+            case "io_uring" -> ioUring = flag(key, value);
+            case "noio_uring" -> ioUring = !flag(key, value);
+            case "uring_threads" -> uringThreads = intIn(key, value, 1, 64);
+            case "uring_depth" -> uringDepth = intIn(key, value, 1, 64);
+            case "uring_pin" -> uringPin = flag(key, value);
+            case "nouring_pin" -> uringPin = !flag(key, value);
             case "fault_rate" -> faultRate = intIn(key, value, 0, 1000);
             case "fault_errnos" -> {
                 faultErrnos = FaultPlan.parseErrnos(text(key, value));
@@ -194,6 +208,10 @@ public final class MountOptions {
         if (!watchSource) m.put("nowatch_source", null);
         if (policy != null) m.put("policy", policy);
         if (useFusermount) m.put("use_fusermount", null);
+        m.put(ioUring ? "io_uring" : "noio_uring", null);
+        m.put("uring_threads", Integer.toString(uringThreads));
+        m.put("uring_depth", Integer.toString(uringDepth));
+        m.put(uringPin ? "uring_pin" : "nouring_pin", null);
         List<String> parts = new ArrayList<>();
         m.forEach((k, v) -> parts.add(v == null ? k : k + "=" + v));
         if (faultPlan().enabled()) {

@@ -16,7 +16,7 @@ public final class StatusModel {
     private StatusModel() {}
 
     /** The whole mount: how requests arrive, write concurrency, outside changes pushed, and every file in use. */
-    public record Mount(String transport, int writesInFlight, int writePeak, long sourceChangesPushed, int liveInodes,
+    public record Mount(io.arbiterfs.fuse.TransportStatus transport, int writesInFlight, int writePeak, long sourceChangesPushed, int liveInodes,
                         List<File> inodes) {}
 
     /** One file's IO-mode state and history. */

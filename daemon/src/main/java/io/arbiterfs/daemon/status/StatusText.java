@@ -14,7 +14,7 @@ public final class StatusText {
 
     public static String mount(StatusModel.Mount m) {
         StringBuilder b = new StringBuilder();
-        b.append("transport: ").append(m.transport()).append('\n');
+        b.append("transport: ").append(m.transport() == null ? "not connected" : m.transport()).append('\n');
         b.append(m.liveInodes()).append(" file(s) in use; direct WRITEs in the daemon now ").append(m.writesInFlight())
                 .append(", peak on one file ").append(m.writePeak()).append('\n');
         b.append(m.sourceChangesPushed() < 0

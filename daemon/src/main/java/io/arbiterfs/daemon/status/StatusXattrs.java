@@ -65,7 +65,7 @@ public final class StatusXattrs<F, D> extends ForwardingFileSystem<F, D> {
         live.stream().sorted(Comparator.comparingLong(InodeSnapshot::node)).limit(MAX_FILES)
                 .forEach(s -> files.add(StatusModel.file(s.node(), arbiter.path(s.node()).orElse(null), s)));
         Connection c = conn;
-        return new StatusModel.Mount(c == null ? "not connected" : c.transport(), inFlight, peak,
+        return new StatusModel.Mount(c == null ? null : c.transport(), inFlight, peak,
                 arbiter.sourceChangesPushed(), live.size(), files);
     }
 

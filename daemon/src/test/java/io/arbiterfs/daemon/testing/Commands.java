@@ -70,7 +70,8 @@ public final class Commands {
     /** {@code java -cp <this test's class path> [jvmArgs] mainClass args...}: a JVM of its own. */
     public static List<String> java(List<String> jvmArgs, String mainClass, String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path")));
+                "-cp", System.getProperty("java.class.path"),
+                "-Djnr.ffi.x86asm.enabled=false")); // as the launcher: jnr-ffi garbles 6th arguments otherwise
         cmd.addAll(jvmArgs);
         cmd.add(mainClass);
         cmd.addAll(List.of(args));

@@ -27,6 +27,8 @@ public final class FuseConst {
     public static final long INIT_EXT = 1L << 30;
     public static final long DIRECT_IO_ALLOW_MMAP = 1L << 36;
     public static final long PASSTHROUGH = 1L << 37;
+    /** Requests may come through io_uring (fs/fuse/dev_uring.c); flags2 bit 9. */
+    public static final long OVER_IO_URING = 1L << 41;
 
     // fuse_open_out.open_flags
     public static final int FOPEN_DIRECT_IO = 1 << 0;

@@ -43,6 +43,7 @@ import io.arbiterfs.fuse.internal.abi.SetxattrIn;
 import io.arbiterfs.fuse.internal.abi.StatfsOut;
 import io.arbiterfs.fuse.internal.abi.WriteIn;
 import io.arbiterfs.fuse.internal.abi.WriteOut;
+import java.nio.ByteBuffer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,6 +77,11 @@ public final class OpTable<F, D> {
         /** FUSE_INTERRUPT for request {@code unique}; returns 0, or -EAGAIN if it is not (yet) running. */
         int interrupt(long unique);
 
+        /** Whether request {@code unique}, just starting, was interrupted before it got here. */
+        default boolean interruptedBeforeStart(long unique) {
+            return false;
+        }
+
         void destroy();
     }
 
@@ -85,9 +91,11 @@ public final class OpTable<F, D> {
     private final Op[] ops = new Op[Opcode.LIMIT];
     private final FileSystem<F, D> fs;
     private final HandleTable handles = new HandleTable();
+    private final Control control;
 
     public OpTable(FileSystem<F, D> fs, Control control) {
         this.fs = fs;
+        this.control = control;
         op(Opcode.INIT, 16, x -> control.init(x, x.in(v(x).initIn), x.bodyLength())); // pre-7.36 kernels send 16 bytes
         op(Opcode.DESTROY, 0, x -> {
             control.destroy();
@@ -216,16 +224,41 @@ public final class OpTable<F, D> {
             return -1;
         }
         InHeader h = x.begin(length);
+        if (h.len() != length) {
+            log.warn("request {} ({}): header says {} bytes, read {}", h.unique(), Opcode.name(h.opcode()), h.len(), length);
+            return x.finish(h.unique(), -EIO, 0);
+        }
+        return run(x, h);
+    }
+
+    /**
+     * Runs the request the kernel delivered into an io_uring entry ({@code entry}: header page at 0, payload at
+     * {@code payloadAt}) and puts the reply into the entry for COMMIT_AND_FETCH.
+     */
+    public void dispatchRing(Exchange x, ByteBuffer entry, ByteBuffer entryReadOnly, long entryAddress, int payloadAt,
+                             int payloadCapacity, int payloadSize, int payloadSizeAt) {
+        InHeader h = x.beginRing(entry, entryReadOnly, entryAddress, payloadAt, payloadCapacity, payloadSize);
+        int total;
+        if (h == null) {
+            long unique = entry.getLong(8);
+            log.warn("request {} on the ring: header says {} bytes with a {}-byte payload", unique, entry.getInt(0), payloadSize);
+            total = x.finish(unique, -EIO, 0);
+        } else {
+            total = run(x, h);
+        }
+        x.finishRing(total, payloadSizeAt);
+    }
+
+    private int run(Exchange x, InHeader h) {
         long unique = h.unique();
         int opcode = h.opcode();
-        if (h.len() != length) {
-            log.warn("request {} ({}): header says {} bytes, read {}", unique, Opcode.name(opcode), h.len(), length);
-            return x.finish(unique, -EIO, 0);
-        }
         Op op = opcode >= 0 && opcode < ops.length ? ops[opcode] : null;
         if (op == null) {
             log.debug("request {}: {} not implemented", unique, Opcode.name(opcode));
             return x.finish(unique, -ENOSYS, 0);
+        }
+        if (x.isRing() && control.interruptedBeforeStart(unique)) {
+            x.request.interrupt(unique);
         }
         int result;
         if (x.bodyLength() < op.argSize) {

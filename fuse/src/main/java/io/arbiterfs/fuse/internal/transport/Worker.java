@@ -4,6 +4,7 @@ import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.fuse.internal.nativeio.Sys;
 import io.arbiterfs.fuse.platform.Native;
 import io.arbiterfs.fuse.internal.dispatch.Exchange;
+import io.arbiterfs.fuse.internal.abi.Opcode;
 import io.arbiterfs.fuse.internal.dispatch.OpTable;
 import java.nio.ByteBuffer;
 import org.slf4j.Logger;
@@ -19,17 +20,19 @@ final class Worker implements Runnable {
     private static final Sys libc = Sys.get();
 
     private final int fd;
-    private final OpTable table;
+    private final OpTable<?, ?> table;
     private final Exchange exchange;
     private final ByteBuffer iovec = Native.buffer(16);
     private final long iovecAddress = Native.address(iovec);
     private final Runnable onExit;
+    private final Runnable onInitReplied;
 
-    Worker(int fd, OpTable table, int maxWrite, Runnable onExit) {
+    Worker(int fd, OpTable<?, ?> table, int maxWrite, Runnable onExit, Runnable onInitReplied) {
         this.fd = fd;
         this.table = table;
         this.exchange = new Exchange(maxWrite);
         this.onExit = onExit;
+        this.onInitReplied = onInitReplied;
     }
 
     Exchange exchange() {
@@ -63,7 +66,11 @@ final class Worker implements Runnable {
                 return;
             }
             int replyLength = table.dispatch(exchange, (int) n);
-            if (replyLength > 0 && !reply(replyLength)) {
+            boolean open = replyLength <= 0 || reply(replyLength);
+            if (exchange.header().opcode() == Opcode.INIT) {
+                onInitReplied.run(); // written (or failed): the kernel has processed it either way
+            }
+            if (!open) {
                 return;
             }
         }
