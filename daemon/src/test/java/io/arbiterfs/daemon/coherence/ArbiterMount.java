@@ -48,7 +48,12 @@ final class ArbiterMount implements AutoCloseable {
         mnt = Files.createDirectory(base.resolve("mnt"));
         MountOptions o = MountOptions.parse(List.of(options));
         if (!child) {
-            mount = ArbiterDaemon.mountSource(source, "arbiterfs-coherence", mnt, o, ArbiterDaemon.validate(o)).mount();
+            if (Boolean.getBoolean("arbiterfs.test.uring")) {
+                mount = io.arbiterfs.daemon.testing.KernelRing.offered(() -> ArbiterDaemon.mountSource(source,
+                        "arbiterfs-coherence", mnt, o, ArbiterDaemon.validate(o)).mount());
+            } else {
+                mount = ArbiterDaemon.mountSource(source, "arbiterfs-coherence", mnt, o, ArbiterDaemon.validate(o)).mount();
+            }
             daemon = null;
             return;
         }

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * exits are lazily unmounted, and temp trees are deleted without following symlinks or crossing
  * into a mount.
  */
-final class Cleanup {
+public final class Cleanup {
     private static final Set<Path> LIVE = ConcurrentHashMap.newKeySet();
 
     static {
@@ -53,7 +53,7 @@ final class Cleanup {
     }
 
     /** Deletes a tree; refuses to descend into anything still mounted. */
-    static void deleteTree(Path root) throws IOException {
+    public static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -38,6 +38,7 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
     private ArbiterDaemon.Running running;
     private boolean perClass;
     private String mountpointPath = "mnt";
+    private boolean ring = Boolean.getBoolean("arbiterfs.test.uring");
 
     public MountedFs(String... options) {
         this.options = List.of(options);
@@ -50,6 +51,15 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
      */
     public MountedFs mountpointAt(String relative) {
         this.mountpointPath = relative;
+        return this;
+    }
+
+    /**
+     * Mounts with the kernel offering FUSE over io_uring (enable_uring set to Y around the mount only), so the daemon
+     * serves over the ring. Also the default for every MountedFs when the JVM has -Darbiterfs.test.uring=true.
+     */
+    public MountedFs overIoUring() {
+        this.ring = true;
         return this;
     }
 
@@ -92,7 +102,12 @@ public final class MountedFs implements BeforeAllCallback, AfterAllCallback, Bef
         Cleanup.register(mountpoint); // before mounting: the JVM-exit hook covers a failure from here on
         // the same stack the CLI mounts
         MountOptions parsed = MountOptions.parse(options);
-        running = ArbiterDaemon.mountSource(source, "arbiterfs-it:" + source, mountpoint, parsed, ArbiterDaemon.validate(parsed));
+        if (ring) {
+            running = io.arbiterfs.daemon.testing.KernelRing.offered(() -> ArbiterDaemon.mountSource(source,
+                    "arbiterfs-it:" + source, mountpoint, parsed, ArbiterDaemon.validate(parsed)));
+        } else {
+            running = ArbiterDaemon.mountSource(source, "arbiterfs-it:" + source, mountpoint, parsed, ArbiterDaemon.validate(parsed));
+        }
     }
 
     private void unmountAndClean() throws IOException {

@@ -37,9 +37,25 @@ public final class DaemonProcess implements AutoCloseable {
         return Commands.run(Duration.ofSeconds(90), cli(args));
     }
 
-    /** {@code mount -f SRC MNT -o options}, waiting until the mount answers. */
+    /**
+     * {@code mount -f SRC MNT -o options}, waiting until the mount answers (its readiness line). With
+     * {@code -Darbiterfs.test.uring=true} the kernel offers FUSE over io_uring while it mounts.
+     */
     public static DaemonProcess start(Path src, Path mnt, Path log, String options) throws IOException {
-        List<String> args = new ArrayList<>(List.of("mount", "-f", src.toString(), mnt.toString()));
+        if (!Boolean.getBoolean("arbiterfs.test.uring")) {
+            return launch(src, mnt, log, options);
+        }
+        try {
+            return KernelRing.offered(() -> launch(src, mnt, log, options));
+        } catch (IOException | RuntimeException | Error e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static DaemonProcess launch(Path src, Path mnt, Path log, String options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("mount", "-f", "--notify-ready", src.toString(), mnt.toString()));
         if (!options.isEmpty()) {
             args.addAll(List.of("-o", options));
         }
@@ -52,7 +68,7 @@ public final class DaemonProcess implements AutoCloseable {
                 if (!p.isAlive()) {
                     throw new AssertionError("daemon exited with " + p.exitValue() + " before mounting:\n" + d.logText());
                 }
-                return Mounts.hasType(mnt, io.arbiterfs.daemon.ArbiterDaemon.FS_TYPE);
+                return Mounts.hasType(mnt, io.arbiterfs.daemon.ArbiterDaemon.FS_TYPE) && d.logText().contains("ARBITERFS-READY");
             });
         } catch (RuntimeException | Error e) {
             d.close();
