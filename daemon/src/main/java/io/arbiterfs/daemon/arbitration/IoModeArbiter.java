@@ -10,6 +10,7 @@ import io.arbiterfs.fuse.DirectoryListing;
 import io.arbiterfs.fuse.Entry;
 import io.arbiterfs.fuse.Feature;
 import io.arbiterfs.fuse.FileSystem;
+import io.arbiterfs.fuse.HandleWrappingFileSystem;
 import io.arbiterfs.fuse.FsStats;
 import io.arbiterfs.fuse.LockArgs;
 import io.arbiterfs.fuse.LockReply;
@@ -55,13 +56,12 @@ import org.slf4j.LoggerFactory;
  * @param <F> the wrapped file system's open-file handle type
  * @param <D> its open-directory handle type (passed through)
  */
-public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, D> {
+public final class IoModeArbiter<F, D> extends HandleWrappingFileSystem<ArbitratedOpen<F>, F, D> {
     private static final Logger log = LoggerFactory.getLogger(IoModeArbiter.class);
     private static final Duration CACHED_OPEN_WAIT = Duration.ofSeconds(5);
     private static final Duration LOCK_WAIT = Duration.ofSeconds(60);
     private static final int RECENTLY_CLOSED = 64;
 
-    private final FileSystem<F, D> inner;
     private final ArbitrationFacts<F> facts;
     private final OpenPolicy policy;
     private final Function<Connection, Optional<PageCacheWatch>> watchFactory;
@@ -82,7 +82,7 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
      */
     public IoModeArbiter(FileSystem<F, D> inner, ArbitrationFacts<F> facts, OpenPolicy policy,
                          Function<Connection, Optional<PageCacheWatch>> watchFactory) {
-        this.inner = inner;
+        super(inner);
         this.facts = facts;
         this.policy = policy;
         this.watchFactory = watchFactory;
@@ -111,7 +111,7 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
     public void init(Connection connection) {
         this.conn = connection;
         this.watch = watchFactory.apply(connection).orElse(null);
-        inner.init(connection);
+        delegate.init(connection);
     }
 
     @Override
@@ -128,7 +128,7 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
             }
         }
         inodes.clear();
-        inner.destroy();
+        delegate.destroy();
     }
 
     // ---- status ------------------------------------------------------------------------------------------
@@ -218,7 +218,7 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
 
     @Override
     public void forget(long node, long lookups) {
-        inner.forget(node, lookups);
+        delegate.forget(node, lookups);
         if (facts.known(node)) {
             return;
         }
@@ -240,128 +240,39 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
 
     // ---- opens -------------------------------------------------------------------------------------------
 
-    /** What the wrapped file system answered to an open: its handle and reply flags. */
-    private static final class Captured<H> implements OpenReply<H> {
-        H handle;
-        boolean directIo;
-        boolean parallel;
-        boolean keepCache;
-        boolean nonSeekable;
-        boolean cacheDir;
-        int backingId;
-
-        @Override
-        public OpenReply<H> handle(H h) {
-            handle = h;
-            return this;
-        }
-
-        @Override
-        public H handle() {
-            return handle;
-        }
-
-        @Override
-        public OpenReply<H> directIo(boolean on) {
-            directIo = on;
-            return this;
-        }
-
-        @Override
-        public boolean directIo() {
-            return directIo;
-        }
-
-        @Override
-        public OpenReply<H> parallelDirectWrites(boolean on) {
-            parallel = on;
-            return this;
-        }
-
-        @Override
-        public boolean parallelDirectWrites() {
-            return parallel;
-        }
-
-        @Override
-        public OpenReply<H> keepCache(boolean on) {
-            keepCache = on;
-            return this;
-        }
-
-        @Override
-        public boolean keepCache() {
-            return keepCache;
-        }
-
-        @Override
-        public OpenReply<H> nonSeekable(boolean on) {
-            nonSeekable = on;
-            return this;
-        }
-
-        @Override
-        public boolean nonSeekable() {
-            return nonSeekable;
-        }
-
-        @Override
-        public OpenReply<H> cacheDir(boolean on) {
-            cacheDir = on;
-            return this;
-        }
-
-        @Override
-        public boolean cacheDir() {
-            return cacheDir;
-        }
-
-        @Override
-        public OpenReply<H> passthrough(int id) {
-            backingId = id;
-            return this;
-        }
-
-        @Override
-        public int backingId() {
-            return backingId;
-        }
-    }
-
     @Override
     public int open(Request req, long node, OpenArgs args, OpenReply<ArbitratedOpen<F>> out) {
-        Captured<F> inner = new Captured<>();
-        int rc = this.inner.open(req, node, args, inner);
+        Capture<F> inner = new Capture<>();
+        int rc = delegate.open(req, node, args, inner);
         return rc < 0 ? rc : arbitrate(req, node, args.flags(), inner, out);
     }
 
     @Override
     public int create(Request req, long parent, Name name, CreateArgs args, Entry entry,
                       OpenReply<ArbitratedOpen<F>> out) {
-        Captured<F> inner = new Captured<>();
-        int rc = this.inner.create(req, parent, name, args, entry, inner);
+        Capture<F> inner = new Capture<>();
+        int rc = delegate.create(req, parent, name, args, entry, inner);
         return rc < 0 ? rc : arbitrate(req, entry.node(), args.flags(), inner, out);
     }
 
     @Override
     public int tmpfile(Request req, long parent, CreateArgs args, Entry entry, OpenReply<ArbitratedOpen<F>> out) {
-        Captured<F> inner = new Captured<>();
-        int rc = this.inner.tmpfile(req, parent, args, entry, inner);
+        Capture<F> inner = new Capture<>();
+        int rc = delegate.tmpfile(req, parent, args, entry, inner);
         return rc < 0 ? rc : arbitrate(req, entry.node(), args.flags(), inner, out);
     }
 
     /** Decides the reply flags of a fresh open and counts it in the inode's IO-mode state; never fails the open. */
-    private int arbitrate(Request req, long node, int userFlags, Captured<F> innerReply, OpenReply<ArbitratedOpen<F>> out) {
-        F handle = innerReply.handle;
-        out.keepCache(innerReply.keepCache).nonSeekable(innerReply.nonSeekable);
+    private int arbitrate(Request req, long node, int userFlags, Capture<F> innerReply, OpenReply<ArbitratedOpen<F>> out) {
+        F handle = innerReply.handle();
         boolean append = (userFlags & Linux.O_APPEND) != 0;
         if (!facts.isRegularFile(node, handle)) {
             // IO modes concern regular files only: pass the wrapped file system's answer on
-            out.directIo(innerReply.directIo).parallelDirectWrites(innerReply.parallel).passthrough(innerReply.backingId)
-                    .handle(new ArbitratedOpen<>(handle, null, Kind.NONE, innerReply.parallel, innerReply.directIo, append,
-                            false));
+            innerReply.copyTo(out).handle(new ArbitratedOpen<>(handle, null, Kind.NONE, innerReply.parallelDirectWrites(),
+                    innerReply.directIo(), append, false));
             return 0;
         }
+        out.keepCache(innerReply.keepCache()).nonSeekable(innerReply.nonSeekable());
         Caller who = new Caller(req.pid(), ProcessNames.of(req.pid()));
         Mode wanted = policy.wanted(policy.needsPath() ? facts.path(node).orElse(null) : null, userFlags);
         ArbitratedInode a = hold(node);
@@ -461,9 +372,9 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
     @Override
     public int release(Request req, long node, ArbitratedOpen<F> open, int flags) {
         if (open == null) {
-            return inner.release(req, node, null, flags);
+            return delegate.release(req, node, null, flags);
         }
-        int rc = inner.release(req, node, open.inner, flags);
+        int rc = delegate.release(req, node, open.inner, flags);
         ArbitratedInode a = open.inode;
         if (a != null) {
             Caller who = Caller.pid(req.pid());
@@ -489,19 +400,19 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
     @Override
     public int write(Request req, long node, ArbitratedOpen<F> open, WriteArgs args, DataView data) {
         if (open == null) {
-            return inner.write(req, node, null, args, data);
+            return delegate.write(req, node, null, args, data);
         }
         ArbitratedInode a = open.inode;
         if (a == null) {
-            return inner.write(req, node, open.inner, args, data);
+            return delegate.write(req, node, open.inner, args, data);
         }
         if (args.isWriteback()) {
             // page-cache writeback: a shared mapping or cached writer exists, whatever the handle says
             a.mode.notePageCacheWrite();
-            return inner.write(req, node, open.inner, args, data);
+            return delegate.write(req, node, open.inner, args, data);
         }
         if (!open.direct) {
-            return inner.write(req, node, open.inner, args, data); // write-through from the page cache: the kernel serializes it
+            return delegate.write(req, node, open.inner, args, data); // write-through from the page cache: the kernel serializes it
         }
         WriteScratch scratch = writeScratch.get();
         scratch.node = node;
@@ -514,7 +425,7 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
                 log.warn("WRITE on node {} gave up waiting for the inode lock ({})", node, g.outcome());
                 return -Errno.EINTR;
             }
-            n = inner.write(req, node, open.inner, args, data);
+            n = delegate.write(req, node, open.inner, args, data);
             exclusive = !g.shared();
         } finally {
             scratch.file = null;
@@ -547,11 +458,11 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
     public int setattr(Request req, long node, ArbitratedOpen<F> open, SetAttributes changes, AttributeReply out) {
         F file = open == null ? null : open.inner;
         if (!changes.setsSize()) {
-            return inner.setattr(req, node, file, changes, out);
+            return delegate.setattr(req, node, file, changes, out);
         }
         ArbitratedInode a = hold(node);
         try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.TRUNCATE, IoModeTable.deadlineIn(LOCK_WAIT), null)) {
-            return g.acquired() ? inner.setattr(req, node, file, changes, out) : -Errno.EINTR;
+            return g.acquired() ? delegate.setattr(req, node, file, changes, out) : -Errno.EINTR;
         } finally {
             letGo(a);
         }
@@ -562,7 +473,7 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
         F file = open == null ? null : open.inner;
         ArbitratedInode a = hold(node);
         try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.FALLOCATE, IoModeTable.deadlineIn(LOCK_WAIT), null)) {
-            return g.acquired() ? inner.fallocate(req, node, file, mode, offset, length) : -Errno.EINTR;
+            return g.acquired() ? delegate.fallocate(req, node, file, mode, offset, length) : -Errno.EINTR;
         } finally {
             letGo(a);
         }
@@ -576,151 +487,15 @@ public final class IoModeArbiter<F, D> implements FileSystem<ArbitratedOpen<F>, 
         ArbitratedInode a = hold(nodeOut);
         try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.COPY_FILE_RANGE_DST, IoModeTable.deadlineIn(LOCK_WAIT),
                 null)) {
-            return g.acquired() ? inner.copyFileRange(req, nodeIn, src, offsetIn, nodeOut, dst, offsetOut, length, flags)
+            return g.acquired() ? delegate.copyFileRange(req, nodeIn, src, offsetIn, nodeOut, dst, offsetOut, length, flags)
                     : -Errno.EINTR;
         } finally {
             letGo(a);
         }
     }
 
-    // ---- everything else passes through, unwrapping handles ----------------------------------------------
-
-    private static <F> F unwrap(ArbitratedOpen<F> open) {
+    @Override
+    protected F unwrap(ArbitratedOpen<F> open) {
         return open == null ? null : open.inner;
-    }
-
-    @Override
-    public int read(Request req, long node, ArbitratedOpen<F> open, long offset, int size, ReplyBuffer out) {
-        return inner.read(req, node, unwrap(open), offset, size, out);
-    }
-
-    @Override
-    public int getattr(Request req, long node, ArbitratedOpen<F> open, AttributeReply out) {
-        return inner.getattr(req, node, unwrap(open), out);
-    }
-
-    @Override
-    public int flush(Request req, long node, ArbitratedOpen<F> open, long lockOwner) {
-        return inner.flush(req, node, unwrap(open), lockOwner);
-    }
-
-    @Override
-    public int fsync(Request req, long node, ArbitratedOpen<F> open, boolean dataOnly) {
-        return inner.fsync(req, node, unwrap(open), dataOnly);
-    }
-
-    @Override
-    public long lseek(Request req, long node, ArbitratedOpen<F> open, long offset, int whence) {
-        return inner.lseek(req, node, unwrap(open), offset, whence);
-    }
-
-    @Override
-    public int getlk(Request req, long node, ArbitratedOpen<F> open, LockArgs lock, LockReply out) {
-        return inner.getlk(req, node, unwrap(open), lock, out);
-    }
-
-    @Override
-    public int setlk(Request req, long node, ArbitratedOpen<F> open, LockArgs lock, boolean wait) {
-        return inner.setlk(req, node, unwrap(open), lock, wait);
-    }
-
-    @Override
-    public int lookup(Request req, long parent, Name name, Entry out) {
-        return inner.lookup(req, parent, name, out);
-    }
-
-    @Override
-    public int readlink(Request req, long node, ReplyBuffer out) {
-        return inner.readlink(req, node, out);
-    }
-
-    @Override
-    public int symlink(Request req, long parent, Name name, Name target, Entry out) {
-        return inner.symlink(req, parent, name, target, out);
-    }
-
-    @Override
-    public int mknod(Request req, long parent, Name name, int mode, int umask, int rdev, Entry out) {
-        return inner.mknod(req, parent, name, mode, umask, rdev, out);
-    }
-
-    @Override
-    public int mkdir(Request req, long parent, Name name, int mode, int umask, Entry out) {
-        return inner.mkdir(req, parent, name, mode, umask, out);
-    }
-
-    @Override
-    public int unlink(Request req, long parent, Name name) {
-        return inner.unlink(req, parent, name);
-    }
-
-    @Override
-    public int rmdir(Request req, long parent, Name name) {
-        return inner.rmdir(req, parent, name);
-    }
-
-    @Override
-    public int rename(Request req, long parent, Name name, long newParent, Name newName, int flags) {
-        return inner.rename(req, parent, name, newParent, newName, flags);
-    }
-
-    @Override
-    public int link(Request req, long node, long newParent, Name newName, Entry out) {
-        return inner.link(req, node, newParent, newName, out);
-    }
-
-    @Override
-    public int opendir(Request req, long node, OpenArgs args, OpenReply<D> out) {
-        return inner.opendir(req, node, args, out);
-    }
-
-    @Override
-    public int readdir(Request req, long node, D dir, long offset, DirectoryListing out) {
-        return inner.readdir(req, node, dir, offset, out);
-    }
-
-    @Override
-    public int releasedir(Request req, long node, D dir) {
-        return inner.releasedir(req, node, dir);
-    }
-
-    @Override
-    public int fsyncdir(Request req, long node, D dir, boolean dataOnly) {
-        return inner.fsyncdir(req, node, dir, dataOnly);
-    }
-
-    @Override
-    public int statfs(Request req, long node, FsStats out) {
-        return inner.statfs(req, node, out);
-    }
-
-    @Override
-    public int access(Request req, long node, int mask) {
-        return inner.access(req, node, mask);
-    }
-
-    @Override
-    public int setxattr(Request req, long node, Name name, DataView value, int flags) {
-        return inner.setxattr(req, node, name, value, flags);
-    }
-
-    @Override
-    public int getxattr(Request req, long node, Name name, int size, ReplyBuffer out) {
-        return inner.getxattr(req, node, name, size, out);
-    }
-
-    @Override
-    public int listxattr(Request req, long node, int size, ReplyBuffer out) {
-        return inner.listxattr(req, node, size, out);
-    }
-
-    @Override
-    public int removexattr(Request req, long node, Name name) {
-        return inner.removexattr(req, node, name);
-    }
-
-    @Override
-    public int syncfs(Request req, long node) {
-        return inner.syncfs(req, node);
     }
 }
