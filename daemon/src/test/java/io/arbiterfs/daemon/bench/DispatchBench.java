@@ -44,6 +44,8 @@ import org.openjdk.jmh.annotations.TearDown;
  *       over a file in {@code /dev/shm}, opened O_DIRECT through LOOKUP + OPEN requests, so each
  *       WRITE takes the IO-mode grant and the inode's shared write lock and makes the real pwrite(2).
  * </ul>
+ * {@code transport=ring} hands the same requests to {@link OpTable#dispatchRing} as an io_uring entry carries them
+ * (the ring thread's part between two io_uring_enter calls).
  * Run with {@code -prof gc}: {@code gc.alloc.rate.norm} is the garbage per request (goal: 0 B/op).
  */
 @State(Scope.Thread)
@@ -55,6 +57,10 @@ public class DispatchBench {
 
     @Param({"4096", "131072"})
     public int size;
+
+    /** {@code dev}: the request in a /dev/fuse worker's buffer; {@code ring}: in an io_uring entry (header page + payload). */
+    @Param({"dev", "ring"})
+    public String transport;
 
     private static final long ROOT = 1;
     private static final int O_RDWR = 02;
@@ -69,6 +75,14 @@ public class DispatchBench {
     private byte[] readRequest;
     private byte[] writeRequest;
     private long unique = 100;
+    /** A ring entry as the kernel fills it: fuse_in_header at 0, the op's struct at 128, the payload at 4096. */
+    private ByteBuffer entry;
+    private ByteBuffer entryReadOnly;
+    private long entryAddress;
+    private Exchange ringExchange;
+    private static final int ENTRY_OP_IN = 128;
+    private static final int ENTRY_PAYLOAD = 4096;
+    private static final int ENTRY_PAYLOAD_SIZE_AT = 256 + 16;
 
     /** Answers READ and WRITE at once, touching no data. */
     static final class NoopFs implements FileSystem<Object, Object> {
@@ -134,6 +148,23 @@ public class DispatchBench {
             in.put(InHeader.SIZE + WriteIn.SIZE + i, (byte) i);
         }
         writeRequest = snapshot(in, InHeader.SIZE + WriteIn.SIZE);
+        if (transport.equals("ring")) {
+            ringExchange = Exchange.forRing();
+            entry = ByteBuffer.allocateDirect(2 * ENTRY_PAYLOAD + (1 << 20)).alignedSlice(ENTRY_PAYLOAD)
+                    .order(java.nio.ByteOrder.nativeOrder());
+            entryReadOnly = entry.asReadOnlyBuffer().order(entry.order());
+            entryAddress = com.kenai.jffi.MemoryIO.getInstance().getDirectBufferAddress(entry);
+            for (int i = 0; i < size; i++) {
+                entry.put(ENTRY_PAYLOAD + i, (byte) i);
+            }
+        }
+    }
+
+    /** Puts a request as the kernel copies it into an entry: header and struct split, the payload already there. */
+    private void toEntry(byte[] request, int payload) {
+        entry.put(0, request, 0, InHeader.SIZE);
+        entry.put(ENTRY_OP_IN, request, InHeader.SIZE, request.length - InHeader.SIZE);
+        entry.putInt(ENTRY_PAYLOAD_SIZE_AT, payload);
     }
 
     /** The reply buffer is only exposed by address: read it through a jnr pointer. */
@@ -174,6 +205,12 @@ public class DispatchBench {
     /** Decode + dispatch + encode of a READ of {@code size} bytes at offset 0. */
     @Benchmark
     public int read() {
+        if (entry != null) {
+            toEntry(readRequest, 0);
+            table.dispatchRing(ringExchange, entry, entryReadOnly, entryAddress, ENTRY_PAYLOAD, 1 << 20, 0,
+                    ENTRY_PAYLOAD_SIZE_AT);
+            return entry.getInt(ENTRY_PAYLOAD_SIZE_AT);
+        }
         x.requestBuffer().put(0, readRequest); // the worker's read(2) from /dev/fuse, header and struct only
         return table.dispatch(x, readLength);
     }
@@ -181,6 +218,12 @@ public class DispatchBench {
     /** Decode + dispatch + encode of a WRITE of {@code size} bytes at offset 0 (payload already in place). */
     @Benchmark
     public int write() {
+        if (entry != null) {
+            toEntry(writeRequest, size);
+            table.dispatchRing(ringExchange, entry, entryReadOnly, entryAddress, ENTRY_PAYLOAD, 1 << 20, size,
+                    ENTRY_PAYLOAD_SIZE_AT);
+            return entry.getInt(ENTRY_PAYLOAD_SIZE_AT);
+        }
         x.requestBuffer().put(0, writeRequest);
         return table.dispatch(x, writeLength);
     }

@@ -52,6 +52,8 @@ public final class Session implements OpTable.Control {
             return size() > PENDING_INTERRUPTS;
         }
     };
+    /** Size of {@link #pendingInterrupts}, read without its lock: almost always 0, so ring requests skip the lock. */
+    private volatile int pendingInterruptCount;
     private volatile SessionConnection connection;
     private volatile UringTransport uring;
     private volatile String uringNote;
@@ -319,6 +321,7 @@ public final class Session implements OpTable.Control {
             // maybe still in its entry, not picked up yet: the kernel will not send this interrupt again
             synchronized (pendingInterrupts) {
                 pendingInterrupts.put(unique, Boolean.TRUE);
+                pendingInterruptCount = pendingInterrupts.size();
             }
         }
         // not running yet (or already answered): on /dev/fuse the kernel re-sends the interrupt on EAGAIN
@@ -327,11 +330,13 @@ public final class Session implements OpTable.Control {
 
     @Override
     public boolean interruptedBeforeStart(long unique) {
-        if (uring == null) {
+        if (pendingInterruptCount == 0) {
             return false;
         }
         synchronized (pendingInterrupts) {
-            return pendingInterrupts.remove(unique) != null;
+            boolean pending = pendingInterrupts.remove(unique) != null;
+            pendingInterruptCount = pendingInterrupts.size();
+            return pending;
         }
     }
 
