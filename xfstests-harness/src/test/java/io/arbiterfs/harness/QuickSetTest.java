@@ -4,15 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.arbiterfs.fuse.internal.mount.MountTable;
 import io.arbiterfs.harness.core.Catalog;
-import io.arbiterfs.harness.core.DaemonProcess;
+import io.arbiterfs.harness.core.ForkedMount;
 import io.arbiterfs.harness.core.HarnessTest;
 import io.arbiterfs.harness.core.Outcome;
 import io.arbiterfs.harness.core.Report;
 import io.arbiterfs.harness.core.Runner;
 import io.arbiterfs.harness.core.Settings;
 import io.arbiterfs.harness.core.TestResult;
+import io.arbiterfs.testkit.mount.Mountpoints;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -34,12 +34,12 @@ class QuickSetTest {
     private static final Logger log = LoggerFactory.getLogger(QuickSetTest.class);
     private static final Path RESULTS = Path.of(System.getProperty("arbiterfs.harness.results", "target/harness-results"), "quick");
 
-    private DaemonProcess mount;
+    private ForkedMount mount;
     private Runner runner;
 
     @BeforeAll
     void mount() throws Exception {
-        mount = DaemonProcess.start("quick", List.of(), "", RESULTS.resolve("quick"));
+        mount = ForkedMount.start("quick", List.of(), RESULTS.resolve("quick"));
         runner = new Runner(new Settings(1, 100_000, 1), RESULTS, log::info);
     }
 
@@ -47,7 +47,7 @@ class QuickSetTest {
     void unmount() throws Exception {
         Path mnt = mount.root();
         mount.close();
-        assertFalse(MountTable.at(mnt).isPresent(), "mount left behind at " + mnt);
+        assertFalse(Mountpoints.isMounted(mnt), "mount left behind at " + mnt);
     }
 
     @TestFactory

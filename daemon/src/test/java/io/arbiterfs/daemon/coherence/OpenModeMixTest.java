@@ -1,6 +1,8 @@
 package io.arbiterfs.daemon.coherence;
 
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -58,7 +60,7 @@ class OpenModeMixTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("orders")
     void everyOrderOpensWithoutEio(String opts, List<Kind> order) throws Exception {
-        try (ArbiterMount m = new ArbiterMount(opts)) {
+        try (MountFixture<?> m = Daemons.inJvm(opts).open()) {
             Path f = m.file("mixed");
             try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
                 raf.setLength(16 * Syscalls.PAGE);

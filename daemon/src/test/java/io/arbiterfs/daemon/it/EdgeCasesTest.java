@@ -1,7 +1,10 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.MapWrite;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.MapWrite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +32,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class EdgeCasesTest {
     @RegisterExtension
-    static final MountedFs fs = new MountedFs("allow_other,default_permissions");
+    static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm("allow_other,default_permissions");
 
     private static final String[] AS_USER = {"setpriv", "--reuid=1234", "--regid=1234", "--clear-groups"};
 

@@ -1,13 +1,14 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.testkit.mount.Mountpoints;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.Status;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.Status;
+import io.arbiterfs.testkit.sys.Syscalls;
 import io.arbiterfs.fuse.platform.Linux;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -34,7 +35,7 @@ class ExamplesMountTest {
     @BeforeEach
     void mountpoint() throws Exception {
         mnt = Files.createDirectory(base.resolve("mnt"));
-        Cleanup.register(mnt);
+        Mountpoints.register(mnt);
     }
 
     @AfterEach
@@ -44,7 +45,7 @@ class ExamplesMountTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> Cli.daemonsFor(mnt).isEmpty());
         Cli.reap(mnt);
-        Cleanup.unregister(mnt);
+        Mountpoints.unregister(mnt);
     }
 
     @Test

@@ -1,6 +1,9 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** Sparse files, big directories and concurrent directory operations through the mount. */
 class ScaleTest {
     @RegisterExtension
-    static final MountedFs fs = new MountedFs();
+    static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();
 
     private static final long GIB = 1L << 30;
 
