@@ -17,6 +17,7 @@ import io.arbiterfs.harness.tests.BufferedDirectCoherence;
 import io.arbiterfs.harness.tests.Fio095;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,6 +28,7 @@ import org.slf4j.LoggerFactory;
  * writing it (or writes it a page too far); fsx and 095's closing verification must both report a
  * failure that names the bad data.
  */
+@Tag("mount")
 class HarnessSelfTest {
     private static final Logger log = LoggerFactory.getLogger(HarnessSelfTest.class);
     private static final Path RESULTS = Path.of(System.getProperty("arbiterfs.harness.results", "target/harness-results"), "selftest");

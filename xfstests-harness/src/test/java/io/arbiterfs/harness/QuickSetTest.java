@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * missing) is a failure here: CI installs fio, so a skip would hide a broken setup.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("mount")
 class QuickSetTest {
     private static final Logger log = LoggerFactory.getLogger(QuickSetTest.class);
     private static final Path RESULTS = Path.of(System.getProperty("arbiterfs.harness.results", "target/harness-results"), "quick");

@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("mount")
 class AppendAndStatusTest {
     private static final int THREADS = 4;
     private static final int RECORDS = 10_000;

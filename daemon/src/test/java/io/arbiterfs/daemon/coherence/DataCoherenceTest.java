@@ -15,10 +15,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.ffi.Pointer;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every pair of access paths sees the other's data: mmap, buffered and direct IO on one file. */
+@Tag("mount")
 class DataCoherenceTest {
     /** In a child process: the tests fault on mappings of the mount. */
     @RegisterExtension

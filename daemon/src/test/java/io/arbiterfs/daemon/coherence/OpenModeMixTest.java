@@ -1,5 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
+import org.junit.jupiter.api.Tag;
 import io.arbiterfs.daemon.testing.Daemons;
 import io.arbiterfs.testkit.mount.MountFixture;
 import io.arbiterfs.testkit.sys.Syscalls;
@@ -22,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * passthrough: the kernel must accept every reply (a conflicting one fails open() with EIO), and
  * each handle must read and write.
  */
+@Tag("mount")
 class OpenModeMixTest {
     enum Kind { BUFFERED, DIRECT, DIRECT_TOGGLED_OFF, BUFFERED_TOGGLED_ON }
 

@@ -14,6 +14,7 @@ import java.io.RandomAccessFile;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * time without it or while the file is mapped shared (contract T1), and a buffered opener that is
  * not starved by looping parallel writers (T2).
  */
+@Tag("mount")
 class ParallelWritesTest {
     private static final long SIZE = 16 << 20;
 

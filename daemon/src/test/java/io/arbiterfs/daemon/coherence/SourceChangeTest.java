@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +30,7 @@ import org.junit.jupiter.api.Test;
  * even though its attributes (and so FUSE_AUTO_INVAL_DATA) would not expire for a minute. The
  * daemon's own writes push nothing.
  */
+@Tag("mount")
 class SourceChangeTest {
     private static final String LONG_CACHE = "attr_timeout=60,entry_timeout=60";
     private static final int LEN = 4 * Syscalls.PAGE;

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * statfs, special files, and what the kernel asks of a root daemon for unprivileged callers
  * (allow_other + default_permissions, as a shared mount would run).
  */
+@Tag("mount")
 class EdgeCasesTest {
     @RegisterExtension
     static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm("allow_other,default_permissions");

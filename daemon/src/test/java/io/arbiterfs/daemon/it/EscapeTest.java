@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -45,6 +46,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * anything resolving it daemon-side. The trap must stay untouched, and nothing outside SOURCE may
  * change, whatever the client does.
  */
+@Tag("mount")
 class EscapeTest {
     @RegisterExtension
     static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm().mountpointAt("m/n/mnt");

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The example file systems, written only against the engine's public API, mounted with {@code ./arbiterfs example}
  * under the IO-mode arbitration: what any file system gets on this engine.
  */
+@Tag("mount")
 class ExamplesMountTest {
     @TempDir
     Path base;

@@ -31,10 +31,12 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Plain java.nio file operations through a live mount, cross-checked against SOURCE. */
+@Tag("mount")
 class FileApiTest {
     @RegisterExtension
     static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();

@@ -16,10 +16,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The mount(8) helper written by {@code install-helper} (never into /sbin here). */
+@Tag("mount")
 class MountHelperTest {
     private Path base;
     private Path mnt;

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The daemon runs in this JVM, so its descriptors are this process's: /proc/self/fd must come back
  * to where it started after many create/open/write/close/unlink cycles.
  */
+@Tag("mount")
 class ResourceTest {
     @RegisterExtension
     final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm(); // a mount of its own: nothing else runs on it

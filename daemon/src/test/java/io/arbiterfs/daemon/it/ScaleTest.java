@@ -29,11 +29,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sparse files, big directories and concurrent directory operations through the mount. */
+@Tag("mount")
 class ScaleTest {
     @RegisterExtension
     static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();

@@ -21,10 +21,12 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Everyday shell tools run against the mount; results checked through the mount and in SOURCE. */
+@Tag("mount")
 class ShellToolsTest {
     @RegisterExtension
     static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();

@@ -29,6 +29,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,6 +40,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * (or the real short count), the daemon must keep serving, and once every file is closed no IO-mode
  * state, write grant or handle may be left over.
  */
+@Tag("mount")
 class BackendFaultTest {
     private static final String FAULTS = "fault_rate=150,fault_errnos=EIO:ENOSPC:EINTR,fault_short_writes,fault_seed=7";
     private static final Set<Integer> INJECTED = Set.of(Errno.EIO, Errno.ENOSPC, Errno.EINTR);

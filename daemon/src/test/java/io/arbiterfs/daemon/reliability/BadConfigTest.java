@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Timeout;
  * and MOUNTPOINT, a busy mountpoint): each is one line on stderr naming the problem, exit 2, no
  * mount, no daemon, nothing new in the mountpoint.
  */
+@Tag("mount")
 class BadConfigTest {
     private Path base;
     private Path src;

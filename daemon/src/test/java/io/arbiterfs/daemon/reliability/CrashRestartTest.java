@@ -24,6 +24,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -32,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * arbiterfs unmount} clears it, a new daemon mounts the same place, and every record an fsync
  * acknowledged before the kill reads back with its checksum.
  */
+@Tag("mount")
 class CrashRestartTest {
     private static final int WRITERS = 4;
     private static final int RECORD = 64 << 10;

@@ -25,6 +25,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * without it the caller would sit there until the lock or the disk came back). The callers are
  * perl one-liners: perl's default signal handlers do not set SA_RESTART, so EINTR reaches them.
  */
+@Tag("mount")
 class InterruptTest {
     /** Runs {@code body} with SIGALRM in 1 s; prints "errno=N" or "ok". */
     private static Commands.Result perlWithAlarm(String body, Path file) {

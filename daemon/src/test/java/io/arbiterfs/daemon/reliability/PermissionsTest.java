@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * EdgeCasesTest already covers (reads and writes under default_permissions, a non-owner's write
  * and O_TRUNC clearing suid, ownership of created files) are not repeated.
  */
+@Tag("mount")
 class PermissionsTest {
     @BeforeAll
     static void user() {

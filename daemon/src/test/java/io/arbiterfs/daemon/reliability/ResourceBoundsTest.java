@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,6 +38,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The inode count defaults to 50,000 to keep CI short; {@code -Darbiterfs.inodes=200000} runs
  * the full size (README "Reliability").
  */
+@Tag("mount")
 class ResourceBoundsTest {
     private static final int OPEN_FILES = 20_000;
     private static final int INODES = Integer.getInteger("arbiterfs.inodes", 50_000);

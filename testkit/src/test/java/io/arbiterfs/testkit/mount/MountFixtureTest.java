@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The mount fixture: temp directories, the mount-table checks before and after, and cleanup. */
+@Tag("mount")
 class MountFixtureTest {
     @RegisterExtension
     final MountFixture<FuseMount> perTest = MountFixture.of((source, mnt) -> EmptyDirFs.mount(mnt));

@@ -10,10 +10,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** A child that serves a mount: ready once mounted, SIGTERM unmounts and exits 0, SIGKILL leaves a mount close() reports. */
+@Tag("mount")
 class ChildProcessMountTest {
     @TempDir
     Path dir;
