@@ -6,9 +6,6 @@ import io.arbiterfs.daemon.arbitration.IoModeArbiter;
 import io.arbiterfs.daemon.arbitration.OpenPolicy;
 import io.arbiterfs.daemon.arbitration.PageCacheWatch;
 import io.arbiterfs.daemon.arbitration.PathPolicy;
-import io.arbiterfs.daemon.faults.BackendLatency;
-import io.arbiterfs.daemon.faults.FaultInjection;
-import io.arbiterfs.daemon.faults.FaultPlan;
 import io.arbiterfs.daemon.mount.MountOptionException;
 import io.arbiterfs.daemon.mount.MountOptions;
 import io.arbiterfs.daemon.passthrough.DirHandle;
@@ -36,9 +33,8 @@ import java.util.function.Function;
  * <pre>
  *   StatusXattrs            user.arbiterfs.* status attributes
  *     IoModeArbiter         IO modes, open replies, the direct-write lock, post-write invalidation, SOURCE watch
- *       FaultInjection      (test aid, -o fault_*)
- *         BackendLatency    (test aid, -o backend_latency_us)
- *           PassthroughFs   the host directory, or any other file system with its ArbitrationFacts
+ *       (BackendLayer)      none in the product; tests put fault injection or a slow device here
+ *         PassthroughFs     the host directory, or any other file system with its ArbitrationFacts
  * </pre>
  */
 public final class ArbiterDaemon {
@@ -48,6 +44,24 @@ public final class ArbiterDaemon {
     private static final Path DEV_FUSE = Path.of("/dev/fuse");
 
     private ArbiterDaemon() {}
+
+    /**
+     * A decorator of the backend, between the arbitration and the file system that does the IO: below the IO-mode
+     * state and the write lock, so a call that fails in it still releases everything the arbitration granted. The
+     * product has none ({@link #NONE}); tests and the bench put fault injection or a slow device here.
+     */
+    public interface BackendLayer {
+        /** No layer: the arbitration talks to the backend directly. */
+        BackendLayer NONE = new BackendLayer() {
+            @Override
+            public <F, D> FileSystem<F, D> wrap(FileSystem<F, D> backend) {
+                return backend;
+            }
+        };
+
+        /** {@code backend} as the arbitration should see it. */
+        <F, D> FileSystem<F, D> wrap(FileSystem<F, D> backend);
+    }
 
     /**
      * The decorators over one file system: what a mount serves ({@link #top}), the layers to ask for status, and the
@@ -105,22 +119,24 @@ public final class ArbiterDaemon {
     /** Mounts the passthrough of {@code backing} on {@code mountpoint} under the whole stack. */
     public static Running mountSource(Path backing, String fsname, Path mountpoint, MountOptions o, PathPolicy policy)
             throws IOException {
-        return mount(sourceStack(backing, o, policy), fsname, mountpoint, o);
+        return mountSource(backing, fsname, mountpoint, o, policy, BackendLayer.NONE);
+    }
+
+    /** As {@link #mountSource(Path, String, Path, MountOptions, PathPolicy)}, with {@code layer} over the passthrough. */
+    public static Running mountSource(Path backing, String fsname, Path mountpoint, MountOptions o, PathPolicy policy,
+                                     BackendLayer layer) throws IOException {
+        return mount(sourceStack(backing, o, policy, layer), fsname, mountpoint, o);
     }
 
     /** The whole stack over the passthrough of {@code backing}, not yet mounted. */
     public static Stack sourceStack(Path backing, MountOptions o, PathPolicy policy) throws IOException {
+        return sourceStack(backing, o, policy, BackendLayer.NONE);
+    }
+
+    /** The whole stack over the passthrough of {@code backing} with {@code layer} between them, not yet mounted. */
+    public static Stack sourceStack(Path backing, MountOptions o, PathPolicy policy, BackendLayer layer) throws IOException {
         PassthroughFs passthrough = passthrough(backing, o);
-        FileSystem<OpenFile, DirHandle> backend = passthrough;
-        if (o.backendLatencyUs > 0) {
-            // innermost: the "device" is slow; faults (if any) are decided before it is reached
-            backend = new BackendLatency<>(backend, o.backendLatencyUs);
-        }
-        FaultPlan faults = o.faultPlan();
-        if (faults.enabled()) {
-            // below the arbitration: a failed backend call still releases its IO-mode grant and write lock
-            backend = new FaultInjection<>(backend, faults);
-        }
+        FileSystem<OpenFile, DirHandle> backend = layer.wrap(passthrough);
         Stack s = stack(backend, passthrough, o, policy, c -> o.watchSource
                 ? SourceWatcher.start(c, "arbiterfs-source-watch") : Optional.empty());
         return new Stack(s.top(), s.status(), s.arbiter(), passthrough);

@@ -10,6 +10,7 @@ import org.jetbrains.kotlinx.lincheck.paramgen.IntGen;
 import org.jetbrains.kotlinx.lincheck.strategy.managed.modelchecking.ModelCheckingOptions;
 import org.jetbrains.kotlinx.lincheck.strategy.stress.StressOptions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  */
 @Param(name = "id", gen = IntGen.class, conf = "1:2")
 @Param(name = "kind", gen = IntGen.class, conf = "0:3")
+@Tag("slow") // minutes of model checking: mvn verify, not mvn test
 public class IoModeLincheckTest {
     private static final long NODE = 7;
     /**

@@ -1,12 +1,11 @@
 package io.arbiterfs.harness;
 
-import io.arbiterfs.harness.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./arbiterfs xfstests ...} and {@code ./arbiterfs bench ...} as routed by the launcher. */
+/** {@code ./arbiterfs xfstests ...} as routed by the launcher. */
 @Command(name = "arbiterfs", mixinStandardHelpOptions = true,
-        subcommands = {XfstestsCommand.class, BenchCommand.class},
+        subcommands = {XfstestsCommand.class},
         description = "arbiterfs test harness commands")
 public final class HarnessMain {
     public static void main(String[] args) {

@@ -5,7 +5,7 @@ import io.arbiterfs.daemon.mount.MountOptions;
 import io.arbiterfs.harness.core.Catalog;
 import io.arbiterfs.harness.core.ExistingMount;
 import io.arbiterfs.harness.core.HarnessTest;
-import io.arbiterfs.harness.core.DaemonProcess;
+import io.arbiterfs.harness.core.ForkedMount;
 import io.arbiterfs.harness.core.Matrix;
 import io.arbiterfs.harness.core.Outcome;
 import io.arbiterfs.harness.core.Report;
@@ -65,7 +65,7 @@ final class XfstestsCommand implements Callable<Integer> {
     @Option(names = "--list", description = "list the tests and exit")
     boolean list;
 
-    private volatile DaemonProcess current;
+    private volatile ForkedMount current;
 
     @Override
     public Integer call() throws Exception {
@@ -140,7 +140,7 @@ final class XfstestsCommand implements Callable<Integer> {
             return rs;
         }
         try {
-            current = DaemonProcess.start(section, opts, "", resultsDir.resolve(section));
+            current = ForkedMount.start(section, opts, resultsDir.resolve(section));
         } catch (Exception e) {
             System.out.println("SECTION       -- " + section);
             for (HarnessTest t : selected) {
@@ -159,7 +159,7 @@ final class XfstestsCommand implements Callable<Integer> {
     }
 
     private synchronized void unmountCurrent() {
-        DaemonProcess m = current;
+        ForkedMount m = current;
         current = null;
         if (m != null) {
             try {

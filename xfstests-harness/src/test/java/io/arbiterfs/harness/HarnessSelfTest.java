@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.fuse.internal.mount.MountTable;
-import io.arbiterfs.harness.core.DaemonProcess;
+import io.arbiterfs.harness.core.ForkedMount;
+import io.arbiterfs.testkit.mount.Mountpoints;
 import io.arbiterfs.harness.core.HarnessTest;
 import io.arbiterfs.harness.core.Outcome;
 import io.arbiterfs.harness.core.Report;
@@ -17,16 +17,18 @@ import io.arbiterfs.harness.tests.BufferedDirectCoherence;
 import io.arbiterfs.harness.tests.Fio095;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The harness must fail a file system that loses or misplaces writes. The mount here is served
- * through {@link io.arbiterfs.harness.selftest.BrokenFs}, which acknowledges every 37th WRITE without
+ * through {@link io.arbiterfs.testkit.fs.BrokenFs} (below the arbitration, {@link BrokenDaemon}), which acknowledges every 37th WRITE without
  * writing it (or writes it a page too far); fsx and 095's closing verification must both report a
  * failure that names the bad data.
  */
+@Tag("mount")
 class HarnessSelfTest {
     private static final Logger log = LoggerFactory.getLogger(HarnessSelfTest.class);
     private static final Path RESULTS = Path.of(System.getProperty("arbiterfs.harness.results", "target/harness-results"), "selftest");
@@ -53,7 +55,8 @@ class HarnessSelfTest {
 
     private List<TestResult> runBroken(String fault, List<HarnessTest> tests) throws Exception {
         Runner runner = new Runner(new Settings(1, 20_000, 7), RESULTS.resolve(fault.replace(':', '-')), log::info);
-        DaemonProcess mount = DaemonProcess.start("broken-" + fault.replace(':', '-'), List.of(), fault, RESULTS.resolve(fault.replace(':', '-')));
+        ForkedMount mount = ForkedMount.start("broken-" + fault.replace(':', '-'), List.of(), RESULTS.resolve(fault.replace(':', '-')),
+                BrokenDaemon.class.getName(), List.of(fault));
         Path mnt = mount.root();
         try {
             List<TestResult> results = tests.stream().map(t -> runner.runOne(mount, t)).toList();
@@ -61,7 +64,7 @@ class HarnessSelfTest {
             return results;
         } finally {
             mount.close();
-            assertFalse(MountTable.at(mnt).isPresent(), "mount left behind at " + mnt);
+            assertFalse(Mountpoints.isMounted(mnt), "mount left behind at " + mnt);
         }
     }
 }

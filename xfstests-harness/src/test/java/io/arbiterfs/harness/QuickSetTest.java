@@ -4,21 +4,22 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.fail;
 
-import io.arbiterfs.fuse.internal.mount.MountTable;
 import io.arbiterfs.harness.core.Catalog;
-import io.arbiterfs.harness.core.DaemonProcess;
+import io.arbiterfs.harness.core.ForkedMount;
 import io.arbiterfs.harness.core.HarnessTest;
 import io.arbiterfs.harness.core.Outcome;
 import io.arbiterfs.harness.core.Report;
 import io.arbiterfs.harness.core.Runner;
 import io.arbiterfs.harness.core.Settings;
 import io.arbiterfs.harness.core.TestResult;
+import io.arbiterfs.testkit.mount.Mountpoints;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.TestFactory;
 import org.junit.jupiter.api.TestInstance;
 import org.slf4j.Logger;
@@ -30,16 +31,17 @@ import org.slf4j.LoggerFactory;
  * missing) is a failure here: CI installs fio, so a skip would hide a broken setup.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("mount")
 class QuickSetTest {
     private static final Logger log = LoggerFactory.getLogger(QuickSetTest.class);
     private static final Path RESULTS = Path.of(System.getProperty("arbiterfs.harness.results", "target/harness-results"), "quick");
 
-    private DaemonProcess mount;
+    private ForkedMount mount;
     private Runner runner;
 
     @BeforeAll
     void mount() throws Exception {
-        mount = DaemonProcess.start("quick", List.of(), "", RESULTS.resolve("quick"));
+        mount = ForkedMount.start("quick", List.of(), RESULTS.resolve("quick"));
         runner = new Runner(new Settings(1, 100_000, 1), RESULTS, log::info);
     }
 
@@ -47,7 +49,7 @@ class QuickSetTest {
     void unmount() throws Exception {
         Path mnt = mount.root();
         mount.close();
-        assertFalse(MountTable.at(mnt).isPresent(), "mount left behind at " + mnt);
+        assertFalse(Mountpoints.isMounted(mnt), "mount left behind at " + mnt);
     }
 
     @TestFactory

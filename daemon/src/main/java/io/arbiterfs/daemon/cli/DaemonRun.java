@@ -53,9 +53,10 @@ final class DaemonRun {
             });
         }
         if (notifyReady) {
+            // the launcher (and the tests' child-process fixture) return here. stdout stays open: closing it would free
+            // fd 1 for the next open(2), and the JVM's own writes to fd 1 (a SIGQUIT thread dump) would land there
             System.out.println(READY + " " + mp);
             System.out.flush();
-            System.out.close(); // the launcher stops reading here
         } else {
             System.err.println("arbiterfs: " + what + " mounted on " + mp + " (foreground; Ctrl-C unmounts)");
         }

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 /**
  * Mounts one of the example file systems (written against the engine's public API only) under the IO-mode arbitration
@@ -31,6 +32,9 @@ import picocli.CommandLine.Parameters;
         "Mount an example file system: memory (an in-memory file system) or hello (one read-only file),",
         "under the IO-mode arbitration with the daemon's options. Returns once the mount answers; -f stays in the foreground."})
 final class ExampleCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
+
     @Parameters(index = "0", paramLabel = "NAME", description = "memory or hello")
     String name;
 
@@ -74,14 +78,19 @@ final class ExampleCommand implements Callable<Integer> {
         }
         String what = "example " + name;
         if (!foreground) {
+            if (!main.mayDetach()) {
+                return usage("this entry point adds a backend layer that lives in its own process: run the example with -f");
+            }
             return DaemonRun.background(List.of("example", name, mp.toString(), "-f", "--notify-ready", "-o", opts.render()),
                     mp, what, DaemonRun.logFor(mp, logFile));
         }
-        return DaemonRun.foreground(() -> name.equals("memory") ? mountMemory(mp, opts, policy) : mountHello(mp, opts, policy),
+        ArbiterDaemon.BackendLayer layer = main.layer;
+        return DaemonRun.foreground(() -> name.equals("memory") ? mountMemory(mp, opts, policy, layer) : mountHello(mp, opts, policy, layer),
                 mp, what, notifyReady);
     }
 
-    private static ArbiterDaemon.Running mountMemory(Path mp, MountOptions o, PathPolicy policy) throws IOException {
+    private static ArbiterDaemon.Running mountMemory(Path mp, MountOptions o, PathPolicy policy, ArbiterDaemon.BackendLayer layer)
+            throws IOException {
         MemoryFs fs = new MemoryFs(1L << 30, uid(), gid());
         ArbitrationFacts<MemoryFs.Handle> facts = new ArbitrationFacts<>() {
             @Override
@@ -109,10 +118,11 @@ final class ExampleCommand implements Callable<Integer> {
                 return fs.path(node);
             }
         };
-        return ArbiterDaemon.mount(fs, facts, "example-memory", mp, o, policy, c -> Optional.empty());
+        return ArbiterDaemon.mount(layer.wrap(fs), facts, "example-memory", mp, o, policy, c -> Optional.empty());
     }
 
-    private static ArbiterDaemon.Running mountHello(Path mp, MountOptions o, PathPolicy policy) throws IOException {
+    private static ArbiterDaemon.Running mountHello(Path mp, MountOptions o, PathPolicy policy, ArbiterDaemon.BackendLayer layer)
+            throws IOException {
         ArbitrationFacts<Void> facts = new ArbitrationFacts<>() {
             @Override
             public boolean isRegularFile(long node, Void file) {
@@ -139,7 +149,7 @@ final class ExampleCommand implements Callable<Integer> {
                 return Optional.of(node == FileSystem.ROOT ? "" : HelloFs.NAME);
             }
         };
-        return ArbiterDaemon.mount(new HelloFs(), facts, "example-hello", mp, o, policy, c -> Optional.empty());
+        return ArbiterDaemon.mount(layer.wrap(new HelloFs()), facts, "example-hello", mp, o, policy, c -> Optional.empty());
     }
 
     private static int uid() {

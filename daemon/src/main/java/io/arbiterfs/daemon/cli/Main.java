@@ -1,5 +1,7 @@
 package io.arbiterfs.daemon.cli;
 
+import io.arbiterfs.daemon.ArbiterDaemon;
+import java.util.Objects;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,14 +13,34 @@ import picocli.CommandLine.Command;
 public final class Main {
     public static final int EXIT_USAGE = 2;
 
+    /** What the mounting commands put between the arbitration and the backend. */
+    final ArbiterDaemon.BackendLayer layer;
+
+    private Main(ArbiterDaemon.BackendLayer layer) {
+        this.layer = Objects.requireNonNull(layer, "layer");
+    }
+
     public static void main(String[] args) {
-        CommandLine cl = new CommandLine(new Main());
+        System.exit(run(ArbiterDaemon.BackendLayer.NONE, args));
+    }
+
+    /**
+     * Runs a command line with {@code layer} between the arbitration and the backend of whatever {@code mount} or
+     * {@code example} serves: how a test's own main runs the real command with fault injection. A layer lives in this
+     * process, so those commands then run only in the foreground ({@code -f}). Returns the exit code.
+     */
+    public static int run(ArbiterDaemon.BackendLayer layer, String... args) {
+        CommandLine cl = new CommandLine(new Main(layer));
         cl.setParameterExceptionHandler((ex, a) -> {
             cl.getErr().println("arbiterfs: " + ex.getMessage());
             ex.getCommandLine().usage(cl.getErr());
             return EXIT_USAGE;
         });
-        int code = cl.execute(args);
-        System.exit(code);
+        return cl.execute(args);
+    }
+
+    /** Whether a mounting command may re-run itself in the background: not with a layer only this process has. */
+    boolean mayDetach() {
+        return layer == ArbiterDaemon.BackendLayer.NONE;
     }
 }

@@ -16,11 +16,14 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
 
 @Command(name = "mount", description = {
         "Mount SOURCE (a host directory) on MOUNTPOINT. Without arguments: a default source on a default mountpoint.",
         "Returns once the mount answers; -f stays in the foreground."})
 final class MountCommand implements Callable<Integer> {
+    @ParentCommand
+    Main main;
 
     @Parameters(index = "0", arity = "0..1", paramLabel = "SOURCE", description = "Backing directory (or a tag with -o source=DIR, or TAG:DIR).")
     String source;
@@ -90,6 +93,9 @@ final class MountCommand implements Callable<Integer> {
         if (foreground || debug) {
             return runForeground(src, mp, opts, policy);
         }
+        if (!main.mayDetach()) {
+            return usage("this entry point adds a backend layer that lives in its own process: mount with -f");
+        }
         return runInBackground(src, mp, opts);
     }
 
@@ -128,8 +134,8 @@ final class MountCommand implements Callable<Integer> {
     }
 
     private int runForeground(Source src, Path mp, MountOptions opts, PathPolicy policy) {
-        return DaemonRun.foreground(() -> ArbiterDaemon.mountSource(src.backing(), src.fsname(), mp, opts, policy), mp,
-                src.fsname(), notifyReady);
+        return DaemonRun.foreground(() -> ArbiterDaemon.mountSource(src.backing(), src.fsname(), mp, opts, policy, main.layer),
+                mp, src.fsname(), notifyReady);
     }
 
     /** Re-runs this command in a new session with -f and waits for its readiness line. */

@@ -1,7 +1,6 @@
 package io.arbiterfs.daemon.mount;
 
 import io.arbiterfs.daemon.arbitration.OpenPolicy.DirectIo;
-import io.arbiterfs.daemon.faults.FaultPlan;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -46,15 +45,6 @@ public final class MountOptions {
     public int uringDepth = 1;
     /** io_uring: pin ring threads to their queue's CPU. */
     public boolean uringPin = true;
-
-    // Test aid, off by default: backend faults under READ/WRITE/FSYNC (see faults/FaultPlan, README "Reliability").
-    public int faultRate;
-    public List<String> faultErrnos = FaultPlan.DEFAULT_ERRNOS;
-    public boolean faultShortWrites;
-    public int faultDelayMs;
-    public long faultSeed = System.nanoTime();
-    /** Test/benchmark aid, off by default: every backend WRITE waits this many µs (faults/BackendLatency). */
-    public int backendLatencyUs;
 
     /** Options accepted for compatibility with mount(8) and fstab, with no effect of their own. */
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
@@ -118,18 +108,6 @@ public final class MountOptions {
             case "uring_depth" -> uringDepth = intIn(key, value, 1, 64);
             case "uring_pin" -> uringPin = flag(key, value);
             case "nouring_pin" -> uringPin = !flag(key, value);
-            case "fault_rate" -> faultRate = intIn(key, value, 0, 1000);
-            case "fault_errnos" -> {
-                faultErrnos = FaultPlan.parseErrnos(text(key, value));
-                if (faultErrnos == null) {
-                    throw new MountOptionException("option fault_errnos takes a ':'-separated list of "
-                            + FaultPlan.knownErrnos() + ", not '" + value + "'");
-                }
-            }
-            case "fault_short_writes" -> faultShortWrites = flag(key, value);
-            case "fault_delay_ms" -> faultDelayMs = intIn(key, value, 0, 60_000);
-            case "fault_seed" -> faultSeed = longValue(key, value);
-            case "backend_latency_us" -> backendLatencyUs = intIn(key, value, 0, 10_000_000);
             default -> throw new MountOptionException("unknown mount option '" + item + "'");
         }
     }
@@ -158,19 +136,6 @@ public final class MountOptions {
         } catch (NumberFormatException e) {
             throw new MountOptionException("option " + key + " needs a whole number, not '" + value + "'");
         }
-    }
-
-    private static long longValue(String key, String value) throws MountOptionException {
-        try {
-            return Long.parseLong(text(key, value));
-        } catch (NumberFormatException e) {
-            throw new MountOptionException("option " + key + " needs a whole number, not '" + value + "'");
-        }
-    }
-
-    /** The fault-injection test aid's plan; {@link FaultPlan#enabled()} is false unless asked for. */
-    public FaultPlan faultPlan() {
-        return new FaultPlan(faultRate, faultErrnos, faultShortWrites, faultDelayMs, faultSeed);
     }
 
     private static double seconds(String key, String value) throws MountOptionException {
@@ -214,12 +179,6 @@ public final class MountOptions {
         m.put(uringPin ? "uring_pin" : "nouring_pin", null);
         List<String> parts = new ArrayList<>();
         m.forEach((k, v) -> parts.add(v == null ? k : k + "=" + v));
-        if (faultPlan().enabled()) {
-            parts.add(faultPlan().render());
-        }
-        if (backendLatencyUs > 0) {
-            parts.add("backend_latency_us=" + backendLatencyUs);
-        }
         return String.join(",", parts);
     }
 }

@@ -1,8 +1,10 @@
 package io.arbiterfs.daemon.coherence;
 
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arbiterfs.daemon.testing.Status;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.testkit.sys.Status;
+import io.arbiterfs.testkit.sys.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,16 +22,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
+@Tag("mount")
 class AppendAndStatusTest {
     private static final int THREADS = 4;
     private static final int RECORDS = 10_000;
 
     @Test
     void appendDirectRecordsFromFourThreadsAllLandIntact() throws Exception {
-        try (ArbiterMount m = new ArbiterMount()) {
+        try (MountFixture<?> m = Daemons.inJvm().open()) {
             Path f = m.file("log");
             Files.createFile(f);
             List<Thread> threads = new ArrayList<>();
@@ -63,7 +66,7 @@ class AppendAndStatusTest {
                 t.join();
             }
             assertTrue(failures.isEmpty(), failures.toString());
-            Path backing = m.source.resolve("log");
+            Path backing = m.source().resolve("log");
             assertEquals((long) THREADS * RECORDS * Syscalls.PAGE, Files.size(backing));
             BitSet[] seen = new BitSet[THREADS];
             for (int t = 0; t < THREADS; t++) {
@@ -95,7 +98,7 @@ class AppendAndStatusTest {
 
     @Test
     void statusNamesTheProcessThatPushedAFileIntoCachedMode() throws Exception {
-        try (ArbiterMount m = new ArbiterMount()) {
+        try (MountFixture<?> m = Daemons.inJvm().open()) {
             Path f = m.file("db");
             try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
                 raf.setLength(1 << 20);
@@ -116,7 +119,7 @@ class AppendAndStatusTest {
                 System.setOut(new PrintStream(out, true));
                 int rc;
                 try {
-                    rc = new CommandLine(new io.arbiterfs.daemon.cli.Main()).execute("status", m.mnt.toString(), "db");
+                    rc = io.arbiterfs.daemon.cli.Main.run(io.arbiterfs.daemon.ArbiterDaemon.BackendLayer.NONE, "status", m.mnt().toString(), "db");
                 } finally {
                     System.setOut(old);
                 }
@@ -134,10 +137,10 @@ class AppendAndStatusTest {
 
     @Test
     void passthroughOpensGetOneBackingIdAndBypassTheDaemon() throws Exception {
-        try (ArbiterMount m = new ArbiterMount("passthrough")) {
+        try (MountFixture<?> m = Daemons.inJvm("passthrough").open()) {
             Path f = m.file("pt");
             Files.write(f, new byte[8192]);
-            m.resetWritePeak();
+            Status.resetWritePeak(m.mnt());
             try (RandomAccessFile a = new RandomAccessFile(f.toFile(), "rw");
                  RandomAccessFile b = new RandomAccessFile(f.toFile(), "rw")) {
                 a.write(new byte[] {1, 2, 3});
@@ -148,8 +151,8 @@ class AppendAndStatusTest {
                 assertEquals(2, json.at("/opens/passthrough").asInt(), json.toString());
                 assertTrue(json.get("backingId").asInt() > 0, json.toString());
             }
-            assertEquals(0, m.writePeak(), "passthrough writes must not reach the daemon");
-            byte[] backing = Files.readAllBytes(m.source.resolve("pt"));
+            assertEquals(0, Status.writePeak(m.mnt()), "passthrough writes must not reach the daemon");
+            byte[] backing = Files.readAllBytes(m.source().resolve("pt"));
             assertEquals(3, backing[2]);
             assertEquals(6, backing[4098]);
         }

@@ -1,6 +1,9 @@
 package io.arbiterfs.daemon.coherence;
 
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.process.ChildProcess;
+import io.arbiterfs.testkit.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -12,24 +15,17 @@ import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import jnr.ffi.Pointer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every pair of access paths sees the other's data: mmap, buffered and direct IO on one file. */
+@Tag("mount")
 class DataCoherenceTest {
-    private static ArbiterMount m;
+    /** In a child process: the tests fault on mappings of the mount. */
+    @RegisterExtension
+    static final MountFixture<ChildProcess> m = Daemons.inChildProcess();
     private static final int LEN = 8 * Syscalls.PAGE;
-
-    @BeforeAll
-    static void mount() throws Exception {
-        m = ArbiterMount.inChildJvm(); // the tests fault on mappings of the mount
-    }
-
-    @AfterAll
-    static void unmount() throws Exception {
-        m.close();
-    }
 
     private static Path fileOf(String name, byte fill) throws Exception {
         Path f = m.file(name);
@@ -117,7 +113,7 @@ class DataCoherenceTest {
             raf.readFully(after);
             assertArrayEquals(filled(Syscalls.PAGE, (byte) 'E'), after, "buffered reader kept stale pages");
         }
-        assertEquals(LEN, Files.size(m.source.resolve("direct-then-buffered")));
+        assertEquals(LEN, Files.size(m.source().resolve("direct-then-buffered")));
     }
 
     @Test
@@ -128,10 +124,9 @@ class DataCoherenceTest {
             raf.seek(Syscalls.PAGE);
             raf.write(filled(Syscalls.PAGE, (byte) '2'));
         }
-        byte[] backing = Files.readAllBytes(m.source.resolve("all-paths"));
+        byte[] backing = Files.readAllBytes(m.source().resolve("all-paths"));
         assertEquals('1', backing[0]);
         assertEquals('2', backing[Syscalls.PAGE]);
         assertEquals('e', backing[2 * Syscalls.PAGE]);
-        io.arbiterfs.daemon.nativeio.LibC.get(); // keeps the native library loaded for the mapping tests above
     }
 }

@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.coherence;
 
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.testkit.sys.Syscalls;
 import io.arbiterfs.fuse.platform.Linux;
 import io.arbiterfs.fuse.platform.Native;
 import java.nio.ByteBuffer;

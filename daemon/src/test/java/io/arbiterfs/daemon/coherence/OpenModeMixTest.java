@@ -1,6 +1,9 @@
 package io.arbiterfs.daemon.coherence;
 
-import io.arbiterfs.daemon.testing.Syscalls;
+import org.junit.jupiter.api.Tag;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Syscalls;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -20,6 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * passthrough: the kernel must accept every reply (a conflicting one fails open() with EIO), and
  * each handle must read and write.
  */
+@Tag("mount")
 class OpenModeMixTest {
     enum Kind { BUFFERED, DIRECT, DIRECT_TOGGLED_OFF, BUFFERED_TOGGLED_ON }
 
@@ -58,7 +62,7 @@ class OpenModeMixTest {
     @ParameterizedTest(name = "{0}: {1}")
     @MethodSource("orders")
     void everyOrderOpensWithoutEio(String opts, List<Kind> order) throws Exception {
-        try (ArbiterMount m = new ArbiterMount(opts)) {
+        try (MountFixture<?> m = Daemons.inJvm(opts).open()) {
             Path f = m.file("mixed");
             try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
                 raf.setLength(16 * Syscalls.PAGE);

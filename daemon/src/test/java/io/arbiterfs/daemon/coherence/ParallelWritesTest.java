@@ -1,7 +1,10 @@
 package io.arbiterfs.daemon.coherence;
 
-import io.arbiterfs.daemon.testing.Status;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Status;
+import io.arbiterfs.testkit.sys.Syscalls;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +12,9 @@ import io.arbiterfs.fuse.platform.Linux;
 import java.io.FileInputStream;
 import java.io.RandomAccessFile;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -17,10 +22,11 @@ import org.junit.jupiter.api.Test;
  * time without it or while the file is mapped shared (contract T1), and a buffered opener that is
  * not starved by looping parallel writers (T2).
  */
+@Tag("mount")
 class ParallelWritesTest {
     private static final long SIZE = 16 << 20;
 
-    private static Path sizedFile(ArbiterMount m) throws Exception {
+    private static Path sizedFile(MountFixture<?> m) throws Exception {
         Path f = m.file("data");
         try (RandomAccessFile raf = new RandomAccessFile(f.toFile(), "rw")) {
             raf.setLength(SIZE);
@@ -28,19 +34,19 @@ class ParallelWritesTest {
         return f;
     }
 
-    private static int peakWhileWriting(ArbiterMount m, Path f, long millis) throws Exception {
-        m.resetWritePeak();
+    private static int peakWhileWriting(MountFixture<?> m, Path f, long millis) throws Exception {
+        Status.resetWritePeak(m.mnt());
         try (DirectWriters w = new DirectWriters(f, 4, SIZE)) {
             Thread.sleep(millis);
             assertEquals(0, w.errors(), "direct writes failed");
             assertTrue(w.writes() > 50, "writers made progress: " + w.writes());
         }
-        return m.writePeak();
+        return Status.writePeak(m.mnt());
     }
 
     @Test
     void parallelDioLetsWritesOverlap() throws Exception {
-        try (ArbiterMount m = new ArbiterMount()) {
+        try (MountFixture<?> m = Daemons.inJvm().open()) {
             Path f = sizedFile(m);
             int peak = peakWhileWriting(m, f, 1500);
             assertTrue(peak >= 2, "with parallel_dio the daemon should see overlapping WRITEs, peak was " + peak);
@@ -49,7 +55,7 @@ class ParallelWritesTest {
 
     @Test
     void noparallelDioSerializesWrites() throws Exception {
-        try (ArbiterMount m = new ArbiterMount("noparallel_dio")) {
+        try (MountFixture<?> m = Daemons.inJvm("noparallel_dio").open()) {
             Path f = sizedFile(m);
             assertEquals(1, peakWhileWriting(m, f, 1500), "without parallel_dio the kernel sends one WRITE at a time");
         }
@@ -57,7 +63,7 @@ class ParallelWritesTest {
 
     @Test
     void sharedMappingSerializesWritesUntilReleased() throws Exception {
-        try (ArbiterMount m = ArbiterMount.inChildJvm()) { // this JVM faults on the mapping
+        try (MountFixture<?> m = Daemons.inChildProcess().open()) { // this JVM faults on the mapping
             Path f = sizedFile(m);
             int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
             long addr = Syscalls.mapShared(fd, Syscalls.PAGE);
@@ -80,10 +86,10 @@ class ParallelWritesTest {
 
     @Test
     void bufferedOpenIsNotStarvedByParallelWriters() throws Exception {
-        try (ArbiterMount m = new ArbiterMount()) {
+        try (MountFixture<?> m = Daemons.inJvm().open()) {
             Path f = sizedFile(m);
             try (DirectWriters w = new DirectWriters(f, 4, SIZE)) {
-                Thread.sleep(300);
+                await().atMost(Duration.ofSeconds(20)).until(() -> w.writes() > 50); // the parallel writes are looping
                 long start = System.nanoTime();
                 try (FileInputStream in = new FileInputStream(f.toFile())) {
                     long took = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
@@ -97,14 +103,14 @@ class ParallelWritesTest {
 
     @Test
     void mmapOfDirectFileFollowsAllowMmap() throws Exception {
-        try (ArbiterMount m = new ArbiterMount("noallow_mmap")) {
+        try (MountFixture<?> m = Daemons.inJvm("noallow_mmap").open()) {
             Path f = sizedFile(m);
             int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
             long addr = Syscalls.mapShared(fd, Syscalls.PAGE);
             Syscalls.close(fd);
             assertEquals(-19, addr, "MAP_SHARED of a direct-IO file without allow_mmap must fail with ENODEV");
         }
-        try (ArbiterMount m = ArbiterMount.inChildJvm("allow_mmap")) {
+        try (MountFixture<?> m = Daemons.inChildProcess("allow_mmap").open()) {
             Path f = sizedFile(m);
             int fd = Syscalls.openOk(f, Linux.O_RDWR | Linux.O_DIRECT);
             long addr = Syscalls.mapShared(fd, Syscalls.PAGE);

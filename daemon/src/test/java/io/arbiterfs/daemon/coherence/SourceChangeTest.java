@@ -1,14 +1,16 @@
 package io.arbiterfs.daemon.coherence;
 
-import io.arbiterfs.daemon.testing.Status;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Status;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arbiterfs.fuse.platform.Linux;
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.Syscalls;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +21,7 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,24 +30,25 @@ import org.junit.jupiter.api.Test;
  * even though its attributes (and so FUSE_AUTO_INVAL_DATA) would not expire for a minute. The
  * daemon's own writes push nothing.
  */
+@Tag("mount")
 class SourceChangeTest {
     private static final String LONG_CACHE = "attr_timeout=60,entry_timeout=60";
     private static final int LEN = 4 * Syscalls.PAGE;
 
     @Test
     void anotherProgramsWriteReachesAnOpenBufferedReader() throws Exception {
-        try (ArbiterMount m = new ArbiterMount(LONG_CACHE)) {
+        try (MountFixture<?> m = Daemons.inJvm(LONG_CACHE).open()) {
             Path f = m.file("shared");
             Files.write(f, filled(LEN, (byte) 'a'));
             try (RandomAccessFile reader = new RandomAccessFile(f.toFile(), "r")) {
                 assertArrayEquals(filled(LEN, (byte) 'a'), readAll(reader, LEN)); // now in the page cache
 
-                overwriteInSource(m.source.resolve("shared"), "bbbbbbbb");
+                overwriteInSource(m.source().resolve("shared"), "bbbbbbbb");
                 await().atMost(3, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
                         .until(() -> new String(readAll(reader, 8), StandardCharsets.US_ASCII).equals("bbbbbbbb"));
                 assertEquals('a', readAll(reader, LEN)[8], "the rest of the file is unchanged");
 
-                appendInSource(m.source.resolve("shared"), Syscalls.PAGE);
+                appendInSource(m.source().resolve("shared"), Syscalls.PAGE);
                 await().atMost(3, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
                         .until(() -> reader.length() == LEN + Syscalls.PAGE);
             }
@@ -54,7 +58,7 @@ class SourceChangeTest {
 
     @Test
     void writesThroughTheMountPushNothing() throws Exception {
-        try (ArbiterMount m = new ArbiterMount(LONG_CACHE)) {
+        try (MountFixture<?> m = Daemons.inJvm(LONG_CACHE).open()) {
             Path f = m.file("own");
             Files.write(f, filled(LEN, (byte) 'a'));
             try (RandomAccessFile reader = new RandomAccessFile(f.toFile(), "r");
@@ -69,30 +73,31 @@ class SourceChangeTest {
                 Syscalls.pwriteFully(fd, Syscalls.filled(Syscalls.PAGE, (byte) 'd'), Syscalls.PAGE, 0);
                 Syscalls.close(fd);
             }
-            // give a (wrong) event time to arrive, then check none was taken for a foreign change
-            Thread.sleep(500);
-            assertEquals(0, pushed(m), "the daemon's own writes are not changes behind the kernel's back");
+            // a (wrong) event would arrive within the watcher's 10 ms batches: none may be taken for a foreign change
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                    .untilAsserted(() -> assertEquals(0, pushed(m), "the daemon's own writes are not changes behind the kernel's back"));
         }
     }
 
     /** Without the watch the same reader keeps the old pages: the test above is not passing by accident. */
     @Test
     void withoutTheWatchTheReaderStaysStale() throws Exception {
-        try (ArbiterMount m = new ArbiterMount(LONG_CACHE + ",nowatch_source")) {
+        try (MountFixture<?> m = Daemons.inJvm(LONG_CACHE + ",nowatch_source").open()) {
             Path f = m.file("stale");
             Files.write(f, filled(LEN, (byte) 'a'));
             try (RandomAccessFile reader = new RandomAccessFile(f.toFile(), "r")) {
                 readAll(reader, LEN);
-                overwriteInSource(m.source.resolve("stale"), "bbbbbbbb");
-                Thread.sleep(1500);
-                assertEquals("aaaaaaaa", new String(readAll(reader, 8), StandardCharsets.US_ASCII));
+                overwriteInSource(m.source().resolve("stale"), "bbbbbbbb");
+                // longer than the watched case ever needed (its 3 s bound), and the reader keeps the old pages throughout
+                await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+                        .untilAsserted(() -> assertEquals("aaaaaaaa", new String(readAll(reader, 8), StandardCharsets.US_ASCII)));
             }
             assertEquals(-1, pushed(m));
         }
     }
 
-    private static long pushed(ArbiterMount m) {
-        return Status.mount(m.mnt).get("sourceChangesPushed").asLong();
+    private static long pushed(MountFixture<?> m) {
+        return Status.mount(m.mnt()).get("sourceChangesPushed").asLong();
     }
 
     /** Another process (the daemon runs in this JVM, whose own writes are ignored by design). */

@@ -1,6 +1,7 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.testkit.mount.Mountpoints;
+import io.arbiterfs.testkit.sys.Commands;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.arbiterfs.fuse.Mounts;
@@ -67,7 +68,7 @@ final class Cli {
     /** After a test: no mount and no daemon left for this mountpoint, whatever happened. */
     static void reap(Path mountpoint) throws InterruptedException {
         if (mounted(mountpoint)) {
-            Cleanup.forceUnmount(mountpoint);
+            Mountpoints.detach(mountpoint);
         }
         for (ProcessHandle p : daemonsFor(mountpoint)) {
             p.destroy();

@@ -1,7 +1,10 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.MapWrite;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.MapWrite;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +21,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,9 +31,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * statfs, special files, and what the kernel asks of a root daemon for unprivileged callers
  * (allow_other + default_permissions, as a shared mount would run).
  */
+@Tag("mount")
 class EdgeCasesTest {
     @RegisterExtension
-    static final MountedFs fs = new MountedFs("allow_other,default_permissions");
+    static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm("allow_other,default_permissions");
 
     private static final String[] AS_USER = {"setpriv", "--reuid=1234", "--regid=1234", "--clear-groups"};
 

@@ -1,6 +1,9 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,6 +30,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -42,9 +46,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * anything resolving it daemon-side. The trap must stay untouched, and nothing outside SOURCE may
  * change, whatever the client does.
  */
+@Tag("mount")
 class EscapeTest {
     @RegisterExtension
-    static final MountedFs fs = new MountedFs().mountpointAt("m/n/mnt");
+    static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm().mountpointAt("m/n/mnt");
 
     private static final FileTime TRAP_TIME = FileTime.fromMillis(1_000_000_000_000L);
     private Path trap;

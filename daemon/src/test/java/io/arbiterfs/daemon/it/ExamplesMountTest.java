@@ -1,13 +1,14 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.testkit.mount.Mountpoints;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.Status;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.Status;
+import io.arbiterfs.testkit.sys.Syscalls;
 import io.arbiterfs.fuse.platform.Linux;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.concurrent.CyclicBarrier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The example file systems, written only against the engine's public API, mounted with {@code ./arbiterfs example}
  * under the IO-mode arbitration: what any file system gets on this engine.
  */
+@Tag("mount")
 class ExamplesMountTest {
     @TempDir
     Path base;
@@ -34,7 +37,7 @@ class ExamplesMountTest {
     @BeforeEach
     void mountpoint() throws Exception {
         mnt = Files.createDirectory(base.resolve("mnt"));
-        Cleanup.register(mnt);
+        Mountpoints.register(mnt);
     }
 
     @AfterEach
@@ -44,7 +47,7 @@ class ExamplesMountTest {
         }
         await().atMost(Duration.ofSeconds(20)).until(() -> Cli.daemonsFor(mnt).isEmpty());
         Cli.reap(mnt);
-        Cleanup.unregister(mnt);
+        Mountpoints.unregister(mnt);
     }
 
     @Test

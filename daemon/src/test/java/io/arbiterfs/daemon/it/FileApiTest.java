@@ -1,5 +1,8 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -28,13 +31,15 @@ import java.util.Random;
 import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Plain java.nio file operations through a live mount, cross-checked against SOURCE. */
+@Tag("mount")
 class FileApiTest {
     @RegisterExtension
-    static final MountedFs fs = new MountedFs();
+    static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();
 
     @Test
     void createWriteReadAppend() throws IOException {

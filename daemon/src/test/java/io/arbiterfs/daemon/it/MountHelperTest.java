@@ -1,6 +1,7 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.testkit.mount.Mountpoints;
+import io.arbiterfs.testkit.sys.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,10 +16,12 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The mount(8) helper written by {@code install-helper} (never into /sbin here). */
+@Tag("mount")
 class MountHelperTest {
     private Path base;
     private Path mnt;
@@ -27,15 +30,15 @@ class MountHelperTest {
     void dirs() throws IOException {
         base = Files.createTempDirectory("arbiterfs-it-helper-");
         mnt = Files.createDirectory(base.resolve("mnt"));
-        Cleanup.register(mnt);
+        Mountpoints.register(mnt);
     }
 
     @AfterEach
     void reap() throws Exception {
         Cli.reap(mnt);
-        Cleanup.unregister(mnt);
+        Mountpoints.unregister(mnt);
         assertFalse(Cli.mounted(mnt), "mount left behind on " + mnt);
-        Cleanup.deleteTree(base);
+        Mountpoints.deleteTree(base);
     }
 
     @Test

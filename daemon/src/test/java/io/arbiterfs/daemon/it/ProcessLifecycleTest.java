@@ -1,6 +1,9 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.Mountpoints;
+import io.arbiterfs.testkit.process.ChildProcess;
+import io.arbiterfs.testkit.sys.Commands;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -24,10 +27,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /** The daemon as a process: background mount and unmount, usage errors, SIGTERM under load. */
+@Tag("mount")
 class ProcessLifecycleTest {
     private Path base;
     private Path src;
@@ -40,15 +45,15 @@ class ProcessLifecycleTest {
         src = Files.createDirectory(base.resolve("source"));
         mnt = Files.createDirectory(base.resolve("mnt"));
         log = base.resolve("daemon.log");
-        Cleanup.register(mnt);
+        Mountpoints.register(mnt);
     }
 
     @AfterEach
     void reap() throws Exception {
         Cli.reap(mnt);
-        Cleanup.unregister(mnt);
+        Mountpoints.unregister(mnt);
         assertFalse(Cli.mounted(mnt), "mount left behind on " + mnt);
-        Cleanup.deleteTree(base);
+        Mountpoints.deleteTree(base);
     }
 
     private String daemonLog() {
@@ -126,15 +131,9 @@ class ProcessLifecycleTest {
         assertFalse(Cli.mounted(mnt));
     }
 
-    /** Starts {@code mount -f} as a child and waits until the mount answers. */
-    private Process startForeground() throws IOException {
-        Process daemon = Cli.start(log, "mount", "-f", src.toString(), mnt.toString());
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).until(() -> {
-            if (!daemon.isAlive()) {
-                throw new AssertionError("daemon exited with " + daemon.exitValue() + " before mounting:\n" + daemonLog());
-            }
-            return Mounts.hasType(mnt, io.arbiterfs.daemon.ArbiterDaemon.FS_TYPE) && Files.isDirectory(mnt);
-        });
+    /** Starts {@code mount -f --notify-ready} as a child; returns once it said the mount answers. */
+    private ChildProcess startForeground() throws IOException {
+        ChildProcess daemon = Daemons.start(src, mnt, log, "");
         // stat through the mount: the mountpoint's attributes now come from SOURCE
         assertEquals(Files.getAttribute(src, "unix:ino"), Files.getAttribute(mnt, "unix:ino"));
         return daemon;
@@ -143,11 +142,10 @@ class ProcessLifecycleTest {
     @Test
     @Timeout(60)
     void sigtermOnAnIdleForegroundDaemonUnmountsAndExitsZero() throws Exception {
-        Process daemon = startForeground();
-        Files.writeString(mnt.resolve("f"), "x");
-        daemon.destroy(); // SIGTERM
-        assertTrue(daemon.waitFor(20, TimeUnit.SECONDS), "daemon did not exit after SIGTERM; log:\n" + daemonLog());
-        assertEquals(0, daemon.exitValue(), "exit code after SIGTERM; log:\n" + daemonLog());
+        try (ChildProcess daemon = startForeground()) {
+            Files.writeString(mnt.resolve("f"), "x");
+            assertEquals(0, daemon.stop(), "exit code after SIGTERM; log:\n" + daemonLog());
+        }
         assertFalse(Cli.mounted(mnt), "stale mount after SIGTERM");
         assertEquals("x", Files.readString(src.resolve("f")));
     }
@@ -155,37 +153,37 @@ class ProcessLifecycleTest {
     @Test
     @Timeout(90)
     void sigtermWhileFourWritersWriteExitsZeroWithoutAStaleMount() throws Exception {
-        Process daemon = startForeground();
         int writers = 4;
         CountDownLatch started = new CountDownLatch(writers);
         AtomicLong written = new AtomicLong();
         List<Thread> threads = new ArrayList<>();
         List<Throwable> endings = java.util.Collections.synchronizedList(new ArrayList<>());
-        for (int w = 0; w < writers; w++) {
-            Path f = mnt.resolve("writer-" + w);
-            Thread t = new Thread(() -> {
-                ByteBuffer block = ByteBuffer.allocate(64 * 1024);
-                try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                    started.countDown();
-                    for (long i = 0; ; i++) {
-                        block.clear();
-                        // a 16 MiB ring: keeps writing without filling the disk
-                        written.addAndGet(ch.write(block, (i % 256) * block.capacity()));
+        try (ChildProcess daemon = startForeground()) {
+            for (int w = 0; w < writers; w++) {
+                Path f = mnt.resolve("writer-" + w);
+                Thread t = new Thread(() -> {
+                    ByteBuffer block = ByteBuffer.allocate(64 * 1024);
+                    try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+                        started.countDown();
+                        for (long i = 0; ; i++) {
+                            block.clear();
+                            // a 16 MiB ring: keeps writing without filling the disk
+                            written.addAndGet(ch.write(block, (i % 256) * block.capacity()));
+                        }
+                    } catch (Throwable e) {
+                        endings.add(e); // expected once the connection is gone
                     }
-                } catch (Throwable e) {
-                    endings.add(e); // expected once the connection is gone
-                }
-            }, "writer-" + w);
-            t.setDaemon(true);
-            t.start();
-            threads.add(t);
-        }
-        assertTrue(started.await(20, TimeUnit.SECONDS), "writers did not start");
-        await().atMost(Duration.ofSeconds(20)).until(() -> written.get() > 32L << 20);
+                }, "writer-" + w);
+                t.setDaemon(true);
+                t.start();
+                threads.add(t);
+            }
+            assertTrue(started.await(20, TimeUnit.SECONDS), "writers did not start");
+            await().atMost(Duration.ofSeconds(20)).until(() -> written.get() > 32L << 20);
 
-        daemon.destroy(); // SIGTERM while the writers are busy
-        assertTrue(daemon.waitFor(45, TimeUnit.SECONDS), "daemon did not exit after SIGTERM under load; log:\n" + daemonLog());
-        assertEquals(0, daemon.exitValue(), "exit code after SIGTERM under load; log:\n" + daemonLog());
+            // SIGTERM while the writers are busy
+            assertEquals(0, daemon.stop(), "exit code after SIGTERM under load; log:\n" + daemonLog());
+        }
         assertFalse(Cli.mounted(mnt), "stale entry in /proc/mounts after SIGTERM");
         for (Thread t : threads) {
             t.join(TimeUnit.SECONDS.toMillis(20));

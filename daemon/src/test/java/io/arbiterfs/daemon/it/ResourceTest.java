@@ -1,5 +1,8 @@
 package io.arbiterfs.daemon.it;
 
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,6 +17,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,9 +26,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The daemon runs in this JVM, so its descriptors are this process's: /proc/self/fd must come back
  * to where it started after many create/open/write/close/unlink cycles.
  */
+@Tag("mount")
 class ResourceTest {
     @RegisterExtension
-    final MountedFs fs = new MountedFs(); // a mount of its own: nothing else runs on it
+    final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm(); // a mount of its own: nothing else runs on it
 
     private static final int CYCLES = 10_000;
     private static final int SLACK = 5;
@@ -45,21 +50,21 @@ class ResourceTest {
         cycle(d, "warmup", 200, payload); // let lazily created JVM/daemon fds (threads, buffers) appear first
         awaitSettled();
         int before = openFds();
-        int inodesBefore = fs.passthrough().inodeCount();
+        int inodesBefore = fs.mounted().passthrough().inodeCount();
 
         cycle(d, "c", CYCLES, payload);
 
         // RELEASE is sent asynchronously after close(2) returns: the last ones may still be in flight
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertEquals(0, fs.passthrough().openFileCount(), "open file handles in the daemon after all closes"));
+                assertEquals(0, fs.mounted().passthrough().openFileCount(), "open file handles in the daemon after all closes"));
         // FORGETs for the unlinked inodes arrive asynchronously: give them a moment
         await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
             int after = openFds();
             assertTrue(after <= before + SLACK, "daemon fds grew from " + before + " to " + after + " over "
-                    + CYCLES + " cycles (inodes " + fs.passthrough().inodeCount() + ", was " + inodesBefore + ")");
+                    + CYCLES + " cycles (inodes " + fs.mounted().passthrough().inodeCount() + ", was " + inodesBefore + ")");
         });
-        assertTrue(fs.passthrough().inodeCount() <= inodesBefore + SLACK,
-                "live inodes grew from " + inodesBefore + " to " + fs.passthrough().inodeCount());
+        assertTrue(fs.mounted().passthrough().inodeCount() <= inodesBefore + SLACK,
+                "live inodes grew from " + inodesBefore + " to " + fs.mounted().passthrough().inodeCount());
         try (Stream<Path> s = Files.list(fs.backing(d))) {
             assertEquals(0, s.count(), "every file was unlinked");
         }
@@ -80,7 +85,7 @@ class ResourceTest {
             }
         }
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                assertEquals(0, fs.passthrough().openDirCount(), "open directory handles after all closedir"));
+                assertEquals(0, fs.mounted().passthrough().openDirCount(), "open directory handles after all closedir"));
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertTrue(openFds() <= before + SLACK, "fds grew from " + before + " to " + openFds()));
     }

@@ -1,6 +1,9 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,14 +29,16 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Sparse files, big directories and concurrent directory operations through the mount. */
+@Tag("mount")
 class ScaleTest {
     @RegisterExtension
-    static final MountedFs fs = new MountedFs();
+    static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();
 
     private static final long GIB = 1L << 30;
 

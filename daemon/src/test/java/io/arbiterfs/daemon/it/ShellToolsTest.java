@@ -1,6 +1,10 @@
 package io.arbiterfs.daemon.it;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.testkit.mount.Mountpoints;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,13 +21,15 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Everyday shell tools run against the mount; results checked through the mount and in SOURCE. */
+@Tag("mount")
 class ShellToolsTest {
     @RegisterExtension
-    static final MountedFs fs = new MountedFs();
+    static final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();
 
     private static String s(Path p) {
         return p.toString();
@@ -67,7 +73,7 @@ class ShellToolsTest {
             Commands.run("cp", "-a", s(dst), s(dst.resolveSibling("copy2"))).ok();
             Commands.run("diff", "-r", "--no-dereference", s(tree), s(fs.backing(dst.resolveSibling("copy2")))).ok();
         } finally {
-            Cleanup.deleteTree(tree.getParent());
+            Mountpoints.deleteTree(tree.getParent());
         }
     }
 

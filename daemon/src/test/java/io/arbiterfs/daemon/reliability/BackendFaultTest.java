@@ -1,14 +1,17 @@
 package io.arbiterfs.daemon.reliability;
 
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.status.StatusXattrs;
-import io.arbiterfs.daemon.it.MountedFs;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.arbiterfs.testkit.sys.Status;
 import io.arbiterfs.fuse.platform.Errno;
 import io.arbiterfs.fuse.platform.Linux;
 import io.arbiterfs.fuse.platform.Native;
@@ -26,22 +29,24 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * A failing backend (the {@code fault_*} test options): 15% of READ/WRITE/FSYNC calls fail with
+ * A failing backend (the {@code fault_*} test options, {@link io.arbiterfs.testkit.faults.FaultOptions}): 15% of READ/WRITE/FSYNC calls fail with
  * EIO, ENOSPC or EINTR or, for WRITEs, come back short. The client must see exactly those errnos
  * (or the real short count), the daemon must keep serving, and once every file is closed no IO-mode
  * state, write grant or handle may be left over.
  */
+@Tag("mount")
 class BackendFaultTest {
     private static final String FAULTS = "fault_rate=150,fault_errnos=EIO:ENOSPC:EINTR,fault_short_writes,fault_seed=7";
     private static final Set<Integer> INJECTED = Set.of(Errno.EIO, Errno.ENOSPC, Errno.EINTR);
 
     @RegisterExtension
-    final MountedFs fs = new MountedFs(FAULTS);
+    final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm(FAULTS);
 
     /** Everything the workload saw, by kind; any errno outside {@link #INJECTED} is a finding. */
     private final AtomicLong full = new AtomicLong();
@@ -93,10 +98,9 @@ class BackendFaultTest {
         assertStillServing(d);
         // RELEASE follows close(2) asynchronously: wait for the daemon to have seen every one
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
-            String status = Syscalls.xattr(fs.mnt(), StatusXattrs.STATUS_XATTR);
-            assertTrue(status.contains("\"liveInodes\":0") && status.contains("\"writesInFlight\":0"),
-                    "IO-mode state left after all files were closed: " + status);
-            assertEquals(0, fs.passthrough().openFileCount(), "open handles left in the daemon");
+            JsonNode status = Status.mount(fs.mnt());
+            assertTrue(Status.idle(status), "IO-mode state left after all files were closed: " + status);
+            assertEquals(0, fs.mounted().passthrough().openFileCount(), "open handles left in the daemon");
         });
     }
 

@@ -1,7 +1,10 @@
 package io.arbiterfs.daemon.reliability;
 
-import io.arbiterfs.daemon.testing.DaemonProcess;
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.Mountpoints;
+import io.arbiterfs.testkit.process.ChildProcess;
+import io.arbiterfs.testkit.sys.Commands;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,13 +17,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLongArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -29,6 +33,7 @@ import org.junit.jupiter.api.Timeout;
  * arbiterfs unmount} clears it, a new daemon mounts the same place, and every record an fsync
  * acknowledged before the kill reads back with its checksum.
  */
+@Tag("mount")
 class CrashRestartTest {
     private static final int WRITERS = 4;
     private static final int RECORD = 64 << 10;
@@ -45,10 +50,9 @@ class CrashRestartTest {
 
     @AfterEach
     void clean() {
-        for (int i = 0; i < 3 && DaemonProcess.mounted(mnt); i++) {
-            Commands.run("umount", "-l", mnt.toString());
-        }
-        assertFalse(DaemonProcess.mounted(mnt), "mount left on " + mnt);
+        boolean left = Mountpoints.isMounted(mnt);
+        Mountpoints.detach(mnt);
+        assertFalse(left, "mount left on " + mnt);
         Commands.run("rm", "-rf", "--one-file-system", base.toString());
     }
 
@@ -65,7 +69,7 @@ class CrashRestartTest {
         AtomicLongArray acked = new AtomicLongArray(WRITERS); // records covered by a successful fsync
         List<Throwable> endings = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Thread> writers = new ArrayList<>();
-        DaemonProcess daemon = DaemonProcess.start(src, mnt, base.resolve("daemon-1.log"), "");
+        ChildProcess daemon = Daemons.start(src, mnt, base.resolve("daemon-1.log"), "");
         try {
             for (int w = 0; w < WRITERS; w++) {
                 int id = w;
@@ -89,14 +93,11 @@ class CrashRestartTest {
                 t.start();
                 writers.add(t);
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (minAcked(acked) < 16 && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertTrue(minAcked(acked) >= 16, "writers did not get going: " + acked);
+            await("writers getting going").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> minAcked(acked) >= 16);
 
-            daemon.process().destroyForcibly(); // SIGKILL: no unmount, no DESTROY, no flush
-            assertTrue(daemon.process().waitFor(20, TimeUnit.SECONDS), "daemon survived SIGKILL");
+            daemon.kill(); // SIGKILL: no unmount, no DESTROY, no flush
+            assertFalse(daemon.process().isAlive(), "daemon survived SIGKILL");
             for (Thread t : writers) {
                 t.join(20_000);
                 assertFalse(t.isAlive(), t.getName() + " hangs on the dead mount");
@@ -105,14 +106,14 @@ class CrashRestartTest {
 
             Commands.Result stat = Commands.run("stat", mnt.toString()).exit(1);
             assertTrue(stat.err().contains("Transport endpoint is not connected"), "ENOTCONN expected: " + stat.err());
-            assertTrue(DaemonProcess.mounted(mnt), "the dead mount stays in the table until unmounted");
-            DaemonProcess.run("unmount", mnt.toString()).ok();
-            assertFalse(DaemonProcess.mounted(mnt), "unmount must clear a dead daemon's mount");
+            assertTrue(Mountpoints.isMounted(mnt), "the dead mount stays in the table until unmounted");
+            Daemons.run("unmount", mnt.toString()).ok();
+            assertFalse(Mountpoints.isMounted(mnt), "unmount must clear a dead daemon's mount");
         } finally {
             daemon.close();
         }
 
-        try (DaemonProcess again = DaemonProcess.start(src, mnt, base.resolve("daemon-2.log"), "")) {
+        try (ChildProcess again = Daemons.start(src, mnt, base.resolve("daemon-2.log"), "")) {
             for (int w = 0; w < WRITERS; w++) {
                 long n = acked.get(w);
                 Path f = mnt.resolve("w" + w);

@@ -1,28 +1,31 @@
 package io.arbiterfs.daemon.reliability;
 
-import io.arbiterfs.daemon.testing.DaemonProcess;
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.fuse.platform.Linux;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.mount.Mountpoints;
+import io.arbiterfs.testkit.process.ChildProcess;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.Status;
+import io.arbiterfs.testkit.sys.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.status.StatusXattrs;
-import io.arbiterfs.daemon.it.MountedFs;
-import java.io.IOException;
+import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +36,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * without it the caller would sit there until the lock or the disk came back). The callers are
  * perl one-liners: perl's default signal handlers do not set SA_RESTART, so EINTR reaches them.
  */
+@Tag("mount")
 class InterruptTest {
     /** Runs {@code body} with SIGALRM in 1 s; prints "errno=N" or "ok". */
     private static Commands.Result perlWithAlarm(String body, Path file) {
@@ -43,7 +47,7 @@ class InterruptTest {
     @Nested
     class Flock {
         @RegisterExtension
-        final MountedFs fs = new MountedFs();
+        final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();
 
     @Test
     @Timeout(60)
@@ -73,7 +77,7 @@ class InterruptTest {
     @Nested
     class SlowBackend {
         @RegisterExtension
-        final MountedFs fs = new MountedFs("fault_delay_ms=20000");
+        final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm("fault_delay_ms=20000");
 
     @Test
     @Timeout(60)
@@ -93,8 +97,8 @@ class InterruptTest {
             assertArrayEquals(new byte[8192], Files.readAllBytes(fs.backing(f)), "the interrupted write never reached SOURCE");
             // the interrupted direct write held a write grant: it must be gone with the file closed
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                String status = Syscalls.xattr(fs.mnt(), StatusXattrs.STATUS_XATTR);
-                assertTrue(status.contains("\"liveInodes\":0") && status.contains("\"writesInFlight\":0"), status);
+                JsonNode status = Status.mount(fs.mnt());
+                assertTrue(Status.idle(status), status.toString());
             });
         }
     }
@@ -103,7 +107,8 @@ class InterruptTest {
     /**
      * Extends ProcessLifecycleTest's SIGTERM-under-load case to writes that are inside the daemon
      * (a 2 s backend) when SIGTERM arrives: each must complete (and then be in SOURCE) or fail, and
-     * the daemon still unmounts and exits 0.
+     * the daemon still unmounts and exits 0. The writes are O_DIRECT, so the daemon's status counts
+     * them while they wait in the backend.
      */
     @Test
     @Timeout(120)
@@ -111,35 +116,39 @@ class InterruptTest {
         Path base = Files.createTempDirectory("arbiterfs-sigterm-");
         Path src = Files.createDirectory(base.resolve("source"));
         Path mnt = Files.createDirectory(base.resolve("mnt"));
-        try (DaemonProcess daemon = DaemonProcess.start(src, mnt, base.resolve("daemon.log"), "fault_delay_ms=2000")) {
+        try (ChildProcess daemon = Daemons.start(src, mnt, base.resolve("daemon.log"), "fault_delay_ms=2000")) {
             int n = 4;
-            byte[] data = new byte[64 << 10];
-            Arrays.fill(data, (byte) 'q');
+            int size = 64 << 10;
+            ByteBuffer data = Syscalls.filled(size, (byte) 'q');
+            byte[] expected = new byte[size];
+            Arrays.fill(expected, (byte) 'q');
             List<Thread> writers = new ArrayList<>();
             String[] outcome = new String[n];
             for (int w = 0; w < n; w++) {
                 int id = w;
                 Thread t = new Thread(() -> {
-                    try (FileChannel ch = FileChannel.open(mnt.resolve("w" + id), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-                        outcome[id] = "wrote " + ch.write(ByteBuffer.wrap(data), 0);
-                    } catch (IOException e) {
-                        outcome[id] = "failed " + e.getMessage();
+                    int fd = Syscalls.open(mnt.resolve("w" + id), Linux.O_CREAT | Linux.O_WRONLY | Linux.O_DIRECT);
+                    if (fd < 0) {
+                        outcome[id] = "open failed with errno " + -fd;
+                        return;
                     }
+                    long r = Syscalls.pwrite(fd, data, size, 0);
+                    outcome[id] = r >= 0 ? "wrote " + r : "failed with errno " + -r;
+                    Syscalls.close(fd);
                 }, "slow-writer-" + w);
                 t.start();
                 writers.add(t);
             }
-            Thread.sleep(700); // the WRITEs are now waiting in the slow backend
-            daemon.process().destroy(); // SIGTERM
-            assertTrue(daemon.process().waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM:\n" + daemon.logText());
-            assertEquals(0, daemon.process().exitValue(), "exit code after SIGTERM:\n" + daemon.logText());
-            assertFalse(DaemonProcess.mounted(mnt), "stale mount after SIGTERM");
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> Status.field(Status.mount(mnt), "writesInFlight").asInt() == n); // all in the slow backend
+            assertEquals(0, daemon.stop(), "exit code after SIGTERM:\n" + daemon.logText());
+            assertFalse(Mountpoints.isMounted(mnt), "stale mount after SIGTERM");
             for (int w = 0; w < n; w++) {
                 writers.get(w).join(20_000);
                 assertFalse(writers.get(w).isAlive(), "writer " + w + " hangs");
                 if (outcome[w].startsWith("wrote")) {
-                    assertEquals("wrote " + data.length, outcome[w]);
-                    assertArrayEquals(data, Files.readAllBytes(src.resolve("w" + w)), "an acknowledged write is in SOURCE");
+                    assertEquals("wrote " + size, outcome[w]);
+                    assertArrayEquals(expected, Files.readAllBytes(src.resolve("w" + w)), "an acknowledged write is in SOURCE");
                 }
             }
             System.out.println("SIGTERM with writes in a slow backend: " + Arrays.toString(outcome));

@@ -1,10 +1,12 @@
 package io.arbiterfs.daemon.reliability;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Commands;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.it.MountedFs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -12,6 +14,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -21,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * EdgeCasesTest already covers (reads and writes under default_permissions, a non-owner's write
  * and O_TRUNC clearing suid, ownership of created files) are not repeated.
  */
+@Tag("mount")
 class PermissionsTest {
     @BeforeAll
     static void user() {
@@ -34,7 +38,7 @@ class PermissionsTest {
     @Nested
     class WithoutAllowOther {
         @RegisterExtension
-        final MountedFs fs = new MountedFs();
+        final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm();
 
         @Test
         void otherUsersCannotEvenStatTheMount() throws IOException {
@@ -51,7 +55,7 @@ class PermissionsTest {
     @Nested
     class SharedWithDefaultPermissions {
         @RegisterExtension
-        final MountedFs fs = new MountedFs("allow_other,default_permissions");
+        final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm("allow_other,default_permissions");
 
         @Test
         void createdModesAreNeverWiderThanRequestedUnderTheUmask() throws IOException {
@@ -107,7 +111,7 @@ class PermissionsTest {
     @Nested
     class AllowOtherAlone {
         @RegisterExtension
-        final MountedFs fs = new MountedFs("allow_other");
+        final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm("allow_other");
 
         @Test
         void modesAreNotEnforcedLikeLibfusePassthrough() throws IOException {

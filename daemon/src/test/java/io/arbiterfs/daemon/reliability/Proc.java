@@ -1,6 +1,6 @@
 package io.arbiterfs.daemon.reliability;
 
-import io.arbiterfs.daemon.testing.Commands;
+import io.arbiterfs.testkit.sys.Commands;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,13 +1,15 @@
 package io.arbiterfs.daemon.reliability;
 
-import io.arbiterfs.daemon.testing.Status;
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.sys.Status;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.Syscalls;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.arbiterfs.daemon.it.MountedFs;
 import io.arbiterfs.fuse.platform.Linux;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -35,12 +38,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The inode count defaults to 50,000 to keep CI short; {@code -Darbiterfs.inodes=200000} runs
  * the full size (README "Reliability").
  */
+@Tag("mount")
 class ResourceBoundsTest {
     private static final int OPEN_FILES = 20_000;
     private static final int INODES = Integer.getInteger("arbiterfs.inodes", 50_000);
 
     @RegisterExtension
-    final MountedFs fs = new MountedFs("max_threads=3").mountpointAt("bounds-mnt");
+    final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm("max_threads=3").mountpointAt("bounds-mnt");
 
     private static final int DISTINCT_FILES = 100;
     /** Opens the descriptor limit allows: the daemon (this JVM) holds a backing fd per open file. */
@@ -93,9 +97,9 @@ class ResourceBoundsTest {
 
     private void awaitBaseline(int fdsBefore, int inodesBefore, long heapBefore, String what) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            assertEquals(0, fs.passthrough().openFileCount(), what + ": open handles");
-            assertTrue(fs.passthrough().inodeCount() <= inodesBefore + 5,
-                    what + ": inodes " + fs.passthrough().inodeCount() + ", were " + inodesBefore);
+            assertEquals(0, fs.mounted().passthrough().openFileCount(), what + ": open handles");
+            assertTrue(fs.mounted().passthrough().inodeCount() <= inodesBefore + 5,
+                    what + ": inodes " + fs.mounted().passthrough().inodeCount() + ", were " + inodesBefore);
             assertTrue(openFds() <= fdsBefore + 5, what + ": fds " + openFds() + ", were " + fdsBefore);
         });
         long heap = heapAfterGc();
@@ -111,7 +115,7 @@ class ResourceBoundsTest {
         }
         Files.list(d).close(); // a warm-up request, so lazily created fds exist before the baseline
         int fdsBefore = openFds();
-        int inodesBefore = fs.passthrough().inodeCount();
+        int inodesBefore = fs.mounted().passthrough().inodeCount();
         long heapBefore = heapAfterGc();
         // the opener is its own process with its own limit; it holds everything until told to close
         String script = "my @h; for my $i (0.." + (openFiles - 1) + ") { my $n = $i % " + DISTINCT_FILES
@@ -123,7 +127,7 @@ class ResourceBoundsTest {
         try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
                 OutputStream stdin = p.getOutputStream()) {
             assertEquals("open", out.readLine(), "the opener died");
-            assertEquals(openFiles, fs.passthrough().openFileCount(), "one daemon handle per open file");
+            assertEquals(openFiles, fs.mounted().passthrough().openFileCount(), "one daemon handle per open file");
             assertTrue(openFds() >= fdsBefore + openFiles, "a backing fd per open: " + openFds());
             stdin.write('\n');
             stdin.flush();
@@ -148,7 +152,7 @@ class ResourceBoundsTest {
         Path d = fs.dir("many");
         Files.list(d).close();
         int fdsBefore = openFds();
-        int inodesBefore = fs.passthrough().inodeCount();
+        int inodesBefore = fs.mounted().passthrough().inodeCount();
         long heapBefore = heapAfterGc();
         long t0 = System.nanoTime();
         for (int done = 0; done < INODES; done += batch) {
@@ -160,8 +164,8 @@ class ResourceBoundsTest {
             String count = Commands.run(Duration.ofSeconds(300), List.of("sh", "-c",
                     "find '" + d.resolve(sub.getFileName().toString()) + "' -type f -printf '%s\\n' | wc -l")).ok().out().strip();
             assertEquals(Integer.toString(batch), count);
-            assertTrue(fs.passthrough().inodeCount() >= inodesBefore + batch * 9 / 10,
-                    "the batch must have been live at once: " + fs.passthrough().inodeCount());
+            assertTrue(fs.mounted().passthrough().inodeCount() >= inodesBefore + batch * 9 / 10,
+                    "the batch must have been live at once: " + fs.mounted().passthrough().inodeCount());
             Commands.run("sh", "-c", "echo 2 > /proc/sys/vm/drop_caches").ok();
             awaitBaseline(fdsBefore, inodesBefore + 1, Long.MAX_VALUE - (64L << 20), "batch at " + done);
             Commands.run("rm", "-rf", sub.toString()).ok();

@@ -6,12 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.arbiterfs.daemon.it.MountedFs;
-import io.arbiterfs.daemon.testing.Commands;
-import io.arbiterfs.daemon.testing.DaemonProcess;
-import io.arbiterfs.daemon.testing.KernelRing;
-import io.arbiterfs.daemon.testing.Status;
-import io.arbiterfs.daemon.testing.Syscalls;
+import io.arbiterfs.daemon.ArbiterDaemon;
+import io.arbiterfs.daemon.testing.Daemons;
+import io.arbiterfs.testkit.mount.MountFixture;
+import io.arbiterfs.testkit.mount.Mountpoints;
+import io.arbiterfs.testkit.process.ChildProcess;
+import io.arbiterfs.testkit.sys.Commands;
+import io.arbiterfs.testkit.sys.KernelRing;
+import io.arbiterfs.testkit.sys.Status;
+import io.arbiterfs.testkit.sys.Syscalls;
 import io.arbiterfs.fuse.platform.Linux;
 import java.io.RandomAccessFile;
 import java.nio.ByteBuffer;
@@ -25,6 +28,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +37,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The io_uring transport on the real kernel: the fallback, every queue served, large requests, interrupts,
  * notifications, unmount under load and kill -9. The ring is offered (enable_uring=Y) only while each mount is made.
  */
+@Tag("mount")
 class RingTransportTest {
     private static JsonNode transport(Path mnt) {
         return Status.mount(mnt).get("transport");
@@ -49,7 +54,7 @@ class RingTransportTest {
     @Nested
     class WithoutTheKernelsOffer {
         @RegisterExtension
-        final MountedFs fs = new MountedFs("attr_timeout=0,entry_timeout=0");
+        final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvm(false, "attr_timeout=0,entry_timeout=0");
 
         @Test
         void runsOnDevFuseAndSaysWhy() throws Exception {
@@ -65,7 +70,7 @@ class RingTransportTest {
     @Nested
     class OverTheRing {
         @RegisterExtension
-        final MountedFs fs = new MountedFs("attr_timeout=0,entry_timeout=0").overIoUring();
+        final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvmOverIoUring("attr_timeout=0,entry_timeout=0");
 
         // attr_timeout=0: every stat reaches the daemon, so each CPU's stats show in its queue's count
 
@@ -147,18 +152,18 @@ class RingTransportTest {
                         "iflag=direct", "count=1000000").redirectErrorStream(true).start());
             }
             await().atMost(Duration.ofSeconds(10)).until(() -> servedTotal(fs.mnt()) > 100);
-            fs.mount().unmount(Duration.ofSeconds(2)); // readers keep the file open: detached, then aborted
+            fs.mounted().mount().unmount(Duration.ofSeconds(2)); // readers keep the file open: detached, then aborted
             for (Process p : readers) {
                 assertTrue(p.waitFor(20, TimeUnit.SECONDS), "a reader hung after the unmount");
             }
-            assertTrue(fs.mount().awaitUnmounted(Duration.ofSeconds(20)), "the ring threads ended");
+            assertTrue(fs.mounted().mount().awaitUnmounted(Duration.ofSeconds(20)), "the ring threads ended");
         }
     }
 
     @Nested
     class SlowBackend {
         @RegisterExtension
-        final MountedFs fs = new MountedFs("fault_delay_ms=20000").overIoUring();
+        final MountFixture<ArbiterDaemon.Running> fs = Daemons.inJvmOverIoUring("fault_delay_ms=20000");
 
         @Test
         @Timeout(60)
@@ -188,7 +193,7 @@ class RingTransportTest {
         byte[] record = new byte[64 << 10];
         new Random(3).nextBytes(record);
         byte[] digest = MessageDigest.getInstance("SHA-256").digest(record);
-        DaemonProcess d = KernelRing.offered(() -> DaemonProcess.start(src, mnt, base.resolve("log"), ""));
+        ChildProcess d = Daemons.start(true, src, mnt, base.resolve("log"), "");
         try {
             assertEquals("io_uring", transport(mnt).get("kind").asText());
             int fd = Syscalls.openOk(mnt.resolve("f"), Linux.O_RDWR | Linux.O_CREAT);
@@ -204,7 +209,7 @@ class RingTransportTest {
             Syscalls.close(fd);
             Commands.Result stat = Commands.run("stat", mnt.toString());
             assertTrue(stat.err().contains("not connected") || stat.exit() != 0, stat.toString());
-            DaemonProcess.run("unmount", mnt.toString()).ok();
+            Daemons.run("unmount", mnt.toString()).ok();
         } finally {
             d.close();
         }
@@ -213,9 +218,10 @@ class RingTransportTest {
             byte[] rec = java.util.Arrays.copyOfRange(all, i * record.length, (i + 1) * record.length);
             assertArrayEquals(digest, MessageDigest.getInstance("SHA-256").digest(rec), "fsynced record " + i);
         }
-        try (DaemonProcess again = KernelRing.offered(() -> DaemonProcess.start(src, mnt, base.resolve("log2"), ""))) {
+        try (ChildProcess again = Daemons.start(true, src, mnt, base.resolve("log2"), "")) {
             assertTrue(Files.size(mnt.resolve("f")) >= 8L * record.length);
         }
-        io.arbiterfs.daemon.it.Cleanup.deleteTree(base);
+        Mountpoints.detach(mnt);
+        Commands.run("rm", "-rf", "--one-file-system", base.toString());
     }
 }

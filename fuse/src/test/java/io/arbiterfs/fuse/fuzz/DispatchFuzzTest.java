@@ -1,5 +1,6 @@
 package io.arbiterfs.fuse.fuzz;
 
+import org.junit.jupiter.api.Tag;
 import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
@@ -11,6 +12,7 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
  * finding Jazzer saved there) as a regression test. To fuzz, see README "Reliability":
  * {@code JAZZER_FUZZ=1 mvn -pl daemon test -Dtest=DispatchFuzzTest} runs 1,000,000 inputs.
  */
+@Tag("slow") // the Jazzer agent and the corpus replay take half a minute: mvn verify, not mvn test
 class DispatchFuzzTest {
     private static final DispatchHarness HARNESS = new DispatchHarness();
 
