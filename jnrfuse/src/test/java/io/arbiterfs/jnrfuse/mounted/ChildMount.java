@@ -94,11 +94,11 @@ final class ChildMount implements AutoCloseable {
         return start(mountpoint, hidden(java), true, false, "program " + mainClass);
     }
 
-    private static String javaBinary() {
+    static String javaBinary() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    private static List<String> javaCommand(List<String> properties, String mainClass, String... arguments) {
+    static List<String> javaCommand(List<String> properties, String mainClass, String... arguments) {
         List<String> cmd = new ArrayList<>(List.of(javaBinary()));
         cmd.addAll(properties);
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass));
@@ -106,7 +106,8 @@ final class ChildMount implements AutoCloseable {
         return cmd;
     }
 
-    private static List<String> hidden(List<String> command) throws IOException {
+    /** {@code command} in a new mount namespace (a copy of this one) where libfuse.so.2 is an empty file. */
+    static List<String> hidden(List<String> command) throws IOException {
         Path libfuse = Libfuse2.installed();
         Path empty = Files.createTempFile("empty", ".so");
         empty.toFile().deleteOnExit();

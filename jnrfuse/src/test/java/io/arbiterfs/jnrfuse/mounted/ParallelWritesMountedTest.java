@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
  * Four concurrent O_DIRECT writers on one file of {@link BarrierFs}, whose write() returns only when four writes are
  * inside it at once: they meet with {@code -o parallel_dio} on the bridge (FOPEN_PARALLEL_DIRECT_WRITES), and on
  * the bridge's default and on stock jnr-fuse / libfuse 2 the kernel sends them one at a time, so every write times
- * out. The mount's status shows the peak of 4 parallel writes.
+ * out. The mount's status shows the peak of 4 parallel writes; a policy file can pin the file to parallel writes.
  */
 class ParallelWritesMountedTest {
     private Path mountpoint;
@@ -96,6 +96,21 @@ class ParallelWritesMountedTest {
             String mountStatus = status(mountpoint);
             assertTrue(mountStatus.contains("peak on one file 4"), mountStatus);
             m.closeCleanly();
+        }
+    }
+
+    @Test
+    void aPolicyFilePinsOneFileToParallelWritesWithoutTheOption() throws Exception {
+        Path policy = Files.createTempFile("jnrfuse", ".policy");
+        try {
+            Files.writeString(policy, "# BarrierFs\ndata parallel\n");
+            try (ChildMount m = ChildMount.bridge(mountpoint, BarrierFs.class, "policy=" + policy)) {
+                assertEquals(all("wrote 4096"), fourDirectWriters(mountpoint.resolve("data")), m.log());
+                assertEquals("peak=4 met=4 timedout=0", stats(mountpoint));
+                m.closeCleanly();
+            }
+        } finally {
+            Files.delete(policy);
         }
     }
 
