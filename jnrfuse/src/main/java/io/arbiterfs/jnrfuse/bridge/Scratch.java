@@ -29,7 +29,8 @@ final class Scratch {
     private static final int BUFP_AT = BUFVEC_AT + BUFVEC_BUF + BUF_SIZE;    // 424
     private static final int TOTAL = BUFP_AT + 8;
 
-    private static final int POINTER_SLOTS = 4;
+    /** Room for the request and reply buffers of up to 8 ring entries per thread; beyond that pointers are remade. */
+    private static final int POINTER_SLOTS = 16;
 
     private final Runtime runtime = Runtime.getSystemRuntime();
     final Pointer memory = runtime.getMemoryManager().allocateDirect(TOTAL, true);

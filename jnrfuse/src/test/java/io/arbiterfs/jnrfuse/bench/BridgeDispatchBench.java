@@ -127,7 +127,9 @@ public class BridgeDispatchBench {
         public boolean has(Feature f) { return granted().contains(f); }
         public int maxWrite() { return 1 << 20; }
         public int requestThreads() { return 8; }
-        public String transport() { return "bench"; }
+        public io.arbiterfs.fuse.TransportStatus transport() {
+            return new io.arbiterfs.fuse.TransportStatus("/dev/fuse", 0, 0, 0, List.of(), 8, null);
+        }
         public void invalidateData(long node, long offset, long length) {}
         public boolean invalidateDataNow(long node, long offset, long length) { return true; }
         public void invalidateAttributes(long node) {}

@@ -16,8 +16,8 @@ record TestConnection(int minor, Set<Feature> granted, int maxWrite, int request
     }
 
     @Override
-    public String transport() {
-        return "test";
+    public io.arbiterfs.fuse.TransportStatus transport() {
+        return new io.arbiterfs.fuse.TransportStatus("/dev/fuse", 0, 0, 0, java.util.List.of(), requestThreads, null);
     }
 
     @Override
