@@ -28,8 +28,11 @@ import ru.serce.jnrfuse.struct.Timespec;
  * FOPEN_PARALLEL_DIRECT_WRITES or DIRECT_IO_ALLOW_MMAP, so writes to one file are serialized by the
  * kernel and MAP_SHARED on its files fails with ENODEV.
  *
- * <p>Runs in its own JVM: {@code JnrFuseBaseline SOURCE MOUNTPOINT}; prints {@code MOUNTED} once
- * the mount answers, unmounts when stdin closes (same protocol as the harness's MountServer).
+ * <p>Runs in its own JVM: {@code JnrFuseBaseline SOURCE MOUNTPOINT [OPTIONS]} (OPTIONS added to the
+ * {@code -o} list); prints {@code MOUNTED} once the mount answers, unmounts when stdin closes (same
+ * protocol as the harness's MountServer). The same class, unmodified, is the bench's jnr-fuse-bridge
+ * target when its JVM runs with the arbiterfs-jnrfuse agent: then {@code mount()} reaches the arbiterfs
+ * engine instead of libfuse.
  */
 public final class JnrFuseBaseline extends FuseStubFS {
     /** The mount options: what jnr-fuse lets a passthrough ask for. */
@@ -222,8 +225,11 @@ public final class JnrFuseBaseline extends FuseStubFS {
         Path source = Path.of(args[0]).toRealPath();
         Path mountpoint = Path.of(args[1]);
         JnrFuseBaseline fs = new JnrFuseBaseline(source.toString());
+        String[] options = args.length > 2 ? new String[] {"-o", FUSE_OPTIONS[1] + "," + args[2]} : FUSE_OPTIONS;
+        String engine = System.getProperty("jnr.ffi.provider", "").startsWith("io.arbiterfs.")
+                ? "the arbiterfs engine (jnr-fuse bridge)" : "libfuse 2";
         try {
-            fs.mount(mountpoint, false, false, FUSE_OPTIONS);
+            fs.mount(mountpoint, false, false, options);
         } catch (RuntimeException e) {
             System.out.println("FAILED " + e);
             System.exit(1);
@@ -238,7 +244,7 @@ public final class JnrFuseBaseline extends FuseStubFS {
             Thread.sleep(20);
         }
         Runtime.getRuntime().addShutdownHook(new Thread(fs::umount, "unmount"));
-        System.out.println("MOUNTED jnr-fuse 0.5.8 / libfuse 2 " + String.join(" ", FUSE_OPTIONS));
+        System.out.println("MOUNTED jnr-fuse 0.5.8 on " + engine + " " + String.join(" ", options));
         System.out.flush();
         while (System.in.read() >= 0) {
             // serve until the bench closes our stdin

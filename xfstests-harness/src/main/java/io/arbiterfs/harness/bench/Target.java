@@ -26,7 +26,8 @@ import java.util.function.Predicate;
  * @param jobs      which jobs of the suite it runs
  */
 public record Target(String name, String label, Kind kind, Transport transport, List<String> options, Predicate<FioJob> jobs) {
-    public enum Kind { NATIVE, ARBITERFS, JNR_FUSE, PASSTHROUGH_HP }
+    /** {@code JNR_FUSE_BRIDGE}: the jnr-fuse baseline, unmodified, on the arbiterfs engine (jnrfuse/ agent jar). */
+    public enum Kind { NATIVE, ARBITERFS, JNR_FUSE, JNR_FUSE_BRIDGE, PASSTHROUGH_HP }
 
     public enum Transport { DEV_FUSE, IO_URING }
 
@@ -136,7 +137,9 @@ public record Target(String name, String label, Kind kind, Transport transport, 
                     public void close() throws IOException { d.close(); }
                 };
             }
-            case JNR_FUSE -> JnrFuseProcess.start(parent, logDir);
+            case JNR_FUSE -> JnrFuseProcess.start(parent, logDir, List.of(), options, "jnr-fuse.log");
+            case JNR_FUSE_BRIDGE -> JnrFuseProcess.start(parent, logDir, List.of("-javaagent:" + JnrFuseProcess.bridgeAgent()),
+                    options, "jnr-fuse-bridge.log");
             case PASSTHROUGH_HP -> PassthroughHpProcess.start(libfuse.passthroughHp(), options, parent, logDir);
         };
     }
@@ -153,19 +156,49 @@ public record Target(String name, String label, Kind kind, Transport transport, 
             this.served = served;
         }
 
-        static JnrFuseProcess start(Path parent, Path logDir) throws Exception {
+        /**
+         * The arbiterfs-jnrfuse jar: its manifest makes it a java agent (the provider that serves jnr-fuse's
+         * libfuse binding from Java) and names the engine's jars beside it. Built by ./arbiterfs and mvn package.
+         */
+        static Path bridgeAgent() throws IOException {
+            String launcher = System.getProperty("arbiterfs.launcher");
+            Path root = launcher != null ? Path.of(launcher).toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+            Path target = root.resolve("jnrfuse/target");
+            try (var jars = Files.list(target)) {
+                return jars.filter(j -> j.getFileName().toString().matches("arbiterfs-jnrfuse-[^-]+(-SNAPSHOT)?\\.jar"))
+                        .findFirst().orElseThrow(() -> new IOException("no arbiterfs-jnrfuse jar in " + target));
+            } catch (IOException e) {
+                throw new IOException("the jnr-fuse-bridge target needs jnrfuse/target/arbiterfs-jnrfuse-*.jar and its lib/ "
+                        + "(built by ./arbiterfs or mvn package): " + e.getMessage(), e);
+            }
+        }
+
+        static JnrFuseProcess start(Path parent, Path logDir, List<String> jvmArguments, List<String> options, String log)
+                throws Exception {
             Path base = Files.createTempDirectory(parent, "jnr-fuse-");
             Files.createDirectory(base.resolve("source"));
             Files.createDirectory(base.resolve("mnt"));
             Files.createDirectories(logDir);
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", classPath(), JnrFuseBaseline.class.getName(),
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            cmd.addAll(jvmArguments);
+            cmd.addAll(List.of("-cp", classPath(), JnrFuseBaseline.class.getName(),
                     base.resolve("source").toString(), base.resolve("mnt").toString()));
-            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(logDir.resolve("jnr-fuse.log").toFile())).start();
+            if (!options.isEmpty()) {
+                cmd.add(String.join(",", options));
+            }
+            Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(logDir.resolve(log).toFile())).start();
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            Path logFile = logDir.resolve(log);
             String first = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return out.readLine();
+                    // the answer line; anything before it (a logging library's status on stdout) goes to the log
+                    for (String line; (line = out.readLine()) != null; ) {
+                        if (line.startsWith("MOUNTED") || line.startsWith("FAILED")) {
+                            return line;
+                        }
+                        Files.writeString(logFile, "[stdout] " + line + "\n", java.nio.file.StandardOpenOption.APPEND);
+                    }
+                    return null;
                 } catch (IOException e) {
                     return null;
                 }
@@ -173,7 +206,7 @@ public record Target(String name, String label, Kind kind, Transport transport, 
             JnrFuseProcess j = new JnrFuseProcess(base, p, first == null ? "" : first);
             if (first == null || !first.startsWith("MOUNTED")) {
                 j.close();
-                throw new IOException("jnr-fuse baseline did not mount: " + (first == null ? "no answer (see jnr-fuse.log)" : first));
+                throw new IOException("jnr-fuse baseline did not mount: " + (first == null ? "no answer (see " + log + ")" : first));
             }
             return j;
         }
