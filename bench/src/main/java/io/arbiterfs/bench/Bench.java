@@ -220,6 +220,8 @@ public final class Bench {
     public static final String PEER = "hp";
     public static final String PEER_RING = "hp-uring";
     public static final String ARBITERFS = "parallel";
+    /** The jnr-fuse baseline, the same class, on the arbiterfs engine through the jnr-fuse bridge. */
+    public static final String JNR_FUSE_BRIDGE = "jnr-fuse-bridge";
     /** arbiterfs over io_uring: the report compares it when a target of this name exists. */
     public static final String ARBITERFS_RING = "uring";
     /** The jobs the C peer runs: the side-by-side set. */
@@ -238,6 +240,8 @@ public final class Bench {
                 new Target("passthrough", "arbiterfs passthrough (buffered)", Target.Kind.ARBITERFS, List.of("passthrough"),
                         FioJob::buffered),
                 new Target("jnr-fuse", "jnr-fuse 0.5.8 passthrough", Target.Kind.JNR_FUSE, List.of(), direct),
+                new Target(JNR_FUSE_BRIDGE, "jnr-fuse 0.5.8 passthrough on the arbiterfs bridge (parallel_dio)",
+                        Target.Kind.JNR_FUSE_BRIDGE, List.of("parallel_dio"), direct),
                 new Target(PEER, "passthrough_hp /dev/fuse", Target.Kind.PASSTHROUGH_HP, List.of(), peerJobs),
                 new Target(PEER_RING, "passthrough_hp io_uring", Target.Kind.PASSTHROUGH_HP, Target.Transport.IO_URING,
                         List.of("io_uring"), peerJobs),

@@ -57,7 +57,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean noDisk;
 
     @Option(names = "--targets", split = ",", description = "only these targets (see --list: native, parallel, serial, passthrough, "
-            + "jnr-fuse, hp, hp-uring, parallel+1ms, serial+1ms)")
+            + "jnr-fuse, jnr-fuse-bridge, hp, hp-uring, parallel+1ms, serial+1ms)")
     List<String> only;
 
     @Option(names = "--jobs", split = ",", description = "only these fio jobs (see --list)")

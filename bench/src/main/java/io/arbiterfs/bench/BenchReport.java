@@ -190,6 +190,7 @@ public final class BenchReport {
         StringBuilder s = new StringBuilder("| check (" + j + ", " + mem + ") | value | target | |\n|---|---:|---:|---|\n");
         check(s, "parallel ÷ jnr-fuse", ratio(mem, "parallel", "jnr-fuse", j), 5, "×");
         check(s, "parallel ÷ serial", ratio(mem, "parallel", "serial", j), 3, "×");
+        check(s, "jnr-fuse on the arbiterfs bridge ÷ stock jnr-fuse", ratio(mem, Bench.JNR_FUSE_BRIDGE, "jnr-fuse", j), 3, "×");
         check(s, "parallel ÷ serial, backend_latency_us=1000", ratio(mem, "parallel+1ms", "serial+1ms", j), 3.5, "×");
         check(s, "parallel IOPS", find(mem, "parallel", j).filter(Cell::ok).map(Cell::iops).orElse(Double.NaN), 90_000, "");
         s.append(String.format(Locale.ROOT, "| parallel ÷ native | %s | (reported) | |%n", num(ratio(mem, "parallel", "native", j), "%.3f")));

@@ -33,8 +33,10 @@ import ru.serce.jnrfuse.struct.Timespec;
  * FOPEN_PARALLEL_DIRECT_WRITES or DIRECT_IO_ALLOW_MMAP, so writes to one file are serialized by the
  * kernel and MAP_SHARED on its files fails with ENODEV.
  *
- * <p>Runs in its own JVM: {@code JnrFuseBaseline SOURCE MOUNTPOINT}, with the testkit's handshake: prints its
- * readiness line once the mount answers ({@link ChildProcess#announceReady}), unmounts and exits 0 on SIGTERM.
+ * <p>Runs in its own JVM: {@code JnrFuseBaseline SOURCE MOUNTPOINT [OPTIONS]} (OPTIONS added to the {@code -o} list),
+ * with the testkit's handshake: prints its readiness line once the mount answers ({@link ChildProcess#announceReady}),
+ * unmounts and exits 0 on SIGTERM. The same class, unmodified, is the bench's jnr-fuse-bridge target when its JVM runs
+ * with the arbiterfs-jnrfuse agent: then {@code mount()} reaches the arbiterfs engine instead of libfuse.
  */
 public final class JnrFuseBaseline extends FuseStubFS {
     /** The mount options: what jnr-fuse lets a passthrough ask for. */
@@ -227,8 +229,11 @@ public final class JnrFuseBaseline extends FuseStubFS {
         Path source = Path.of(args[0]).toRealPath();
         Path mountpoint = Path.of(args[1]).toAbsolutePath().normalize();
         JnrFuseBaseline fs = new JnrFuseBaseline(source.toString());
+        String[] options = args.length > 2 ? new String[] {"-o", FUSE_OPTIONS[1] + "," + args[2]} : FUSE_OPTIONS;
+        String engine = System.getProperty("jnr.ffi.provider", "").startsWith("io.arbiterfs.")
+                ? "the arbiterfs engine (jnr-fuse bridge)" : "libfuse 2";
         try {
-            fs.mount(mountpoint, false, false, FUSE_OPTIONS);
+            fs.mount(mountpoint, false, false, options);
         } catch (RuntimeException e) {
             System.err.println("jnr-fuse baseline: mount failed: " + e);
             System.exit(1);
@@ -243,7 +248,7 @@ public final class JnrFuseBaseline extends FuseStubFS {
             System.exit(1);
         }
         ChildProcess.unmountOnSigterm(fs::umount);
-        System.err.println("jnr-fuse baseline: jnr-fuse 0.5.8 / libfuse 2 " + String.join(" ", FUSE_OPTIONS) + " on " + mountpoint);
+        System.err.println("jnr-fuse baseline: jnr-fuse 0.5.8 on " + engine + " " + String.join(" ", options) + " on " + mountpoint);
         ChildProcess.announceReady(mountpoint);
         new CountDownLatch(1).await(); // serve until SIGTERM
     }

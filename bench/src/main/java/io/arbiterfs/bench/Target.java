@@ -27,7 +27,8 @@ import java.util.function.Predicate;
  * @param jobs      which jobs of the suite it runs
  */
 public record Target(String name, String label, Kind kind, Transport transport, List<String> options, Predicate<FioJob> jobs) {
-    public enum Kind { NATIVE, ARBITERFS, JNR_FUSE, PASSTHROUGH_HP }
+    /** {@code JNR_FUSE_BRIDGE}: the jnr-fuse baseline, unmodified, on the arbiterfs engine (jnrfuse/ agent jar). */
+    public enum Kind { NATIVE, ARBITERFS, JNR_FUSE, JNR_FUSE_BRIDGE, PASSTHROUGH_HP }
 
     public enum Transport { DEV_FUSE, IO_URING }
 
@@ -126,15 +127,17 @@ public record Target(String name, String label, Kind kind, Transport transport, 
                     public void close() throws IOException { deleteTree(dir); }
                 };
             }
-            case ARBITERFS -> forked(parent, logDir.resolve("daemon.log"), BenchDaemon.class.getName(), (src, mnt) -> {
+            case ARBITERFS -> forked(parent, logDir.resolve("daemon.log"), BenchDaemon.class.getName(), List.of(), (src, mnt) -> {
                 List<String> args = new ArrayList<>(List.of("mount", "-f", "--notify-ready", src.toString(), mnt.toString()));
                 if (!options.isEmpty()) {
                     args.addAll(List.of("-o", String.join(",", options)));
                 }
                 return args;
             });
-            case JNR_FUSE -> forked(parent, logDir.resolve("jnr-fuse.log"), JnrFuseBaseline.class.getName(),
-                    (src, mnt) -> List.of(src.toString(), mnt.toString()));
+            case JNR_FUSE -> forked(parent, logDir.resolve("jnr-fuse.log"), JnrFuseBaseline.class.getName(), List.of(),
+                    (src, mnt) -> jnrFuseArguments(src, mnt));
+            case JNR_FUSE_BRIDGE -> forked(parent, logDir.resolve("jnr-fuse-bridge.log"), JnrFuseBaseline.class.getName(),
+                    List.of("-javaagent:" + bridgeAgent()), (src, mnt) -> jnrFuseArguments(src, mnt));
             case PASSTHROUGH_HP -> PassthroughHpProcess.start(libfuse.passthroughHp(), options, parent, logDir);
         };
     }
@@ -144,14 +147,40 @@ public record Target(String name, String label, Kind kind, Transport transport, 
         List<String> of(Path source, Path mountpoint);
     }
 
+    /** {@code SOURCE MOUNTPOINT [OPTIONS]}: the jnr-fuse baseline's command line. */
+    private List<String> jnrFuseArguments(Path source, Path mountpoint) {
+        List<String> args = new ArrayList<>(List.of(source.toString(), mountpoint.toString()));
+        if (!options.isEmpty()) {
+            args.add(String.join(",", options));
+        }
+        return args;
+    }
+
+    /**
+     * The arbiterfs-jnrfuse jar: its manifest makes it a java agent (the provider that serves jnr-fuse's libfuse
+     * binding from Java) and names the engine's jars beside it. Built by ./arbiterfs and mvn package.
+     */
+    static Path bridgeAgent() throws IOException {
+        String launcher = System.getProperty("arbiterfs.launcher");
+        Path root = launcher != null ? Path.of(launcher).toAbsolutePath().getParent() : Path.of("").toAbsolutePath();
+        Path target = root.resolve("jnrfuse/target");
+        try (var jars = Files.list(target)) {
+            return jars.filter(j -> j.getFileName().toString().matches("arbiterfs-jnrfuse-[^-]+(-SNAPSHOT)?\\.jar"))
+                    .findFirst().orElseThrow(() -> new IOException("no arbiterfs-jnrfuse jar in " + target));
+        } catch (IOException e) {
+            throw new IOException("the jnr-fuse-bridge target needs jnrfuse/target/arbiterfs-jnrfuse-*.jar and its lib/ "
+                    + "(built by ./arbiterfs or mvn package): " + e.getMessage(), e);
+        }
+    }
+
     /**
      * A Java server in its own JVM (the daemon, the jnr-fuse baseline), on fresh directories under {@code parent}, with
      * the testkit's readiness handshake: ready once it printed its mountpoint, stopped with SIGTERM.
      */
-    private Mounted forked(Path parent, Path log, String mainClass, Arguments args) throws Exception {
+    private Mounted forked(Path parent, Path log, String mainClass, List<String> jvmArgs, Arguments args) throws Exception {
         Files.createDirectories(log.getParent());
         MountFixture<ChildProcess> m = MountFixture.of((src, mnt) -> ChildProcess.java(mainClass, args.of(src, mnt))
-                .jvmArgs("-Darbiterfs.log.level=WARN").mountpoint(mnt).log(log).start())
+                .jvmArgs("-Darbiterfs.log.level=WARN").jvmArgs(jvmArgs.toArray(String[]::new)).mountpoint(mnt).log(log).start())
                 .under(parent).named("bench-" + name).open();
         return new Mounted() {
             public Path dir() { return m.mnt(); }

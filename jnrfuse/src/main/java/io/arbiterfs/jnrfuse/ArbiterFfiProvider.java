@@ -18,8 +18,19 @@ public final class ArbiterFfiProvider extends FFIProvider {
 
     private final FFIProvider delegate = new jnr.ffi.provider.jffi.Provider();
 
-    /** Instantiated by jnr-ffi through {@code Class.forName(name).newInstance()}. */
+    /** jnr-ffi's switch for its x86 stub generator, read once when it first binds a library. */
+    static final String X86ASM_PROPERTY = "jnr.ffi.x86asm.enabled";
+
+    /**
+     * Instantiated by jnr-ffi through {@code Class.forName(name).newInstance()}, before it binds any library. Turns
+     * jnr-ffi's x86 stub generator off unless the JVM was told otherwise: jnr-ffi 2.2.19's stubs garble the sixth
+     * argument of all-primitive six-argument calls, which the engine's io_uring transport makes (the launcher and
+     * the tests set the same property).
+     */
     public ArbiterFfiProvider() {
+        if (System.getProperty(X86ASM_PROPERTY) == null) {
+            System.setProperty(X86ASM_PROPERTY, "false");
+        }
     }
 
     @Override

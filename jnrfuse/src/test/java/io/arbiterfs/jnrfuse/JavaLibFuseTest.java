@@ -65,10 +65,15 @@ class JavaLibFuseTest {
 
     @Test
     void withoutAUsableHandlerMountFailsTheWayJnrFuseReportsLibfuseFailures(@TempDir Path mountPoint) {
-        // no property and no service on the class path
-        FuseException none = assertThrows(FuseException.class, () -> new HelloFuse().mount(mountPoint, true, false));
-        assertTrue(none.getCause().getMessage().contains("return code = 1"), none.getCause().getMessage());
-        System.setProperty(MountHandler.HANDLER_PROPERTY, String.class.getName());
+        System.setProperty(MountHandler.HANDLER_PROPERTY, String.class.getName()); // not a MountHandler
+        FuseException notAHandler = assertThrows(FuseException.class, () -> new HelloFuse().mount(mountPoint, true, false));
+        assertTrue(notAHandler.getCause().getMessage().contains("return code = 1"), notAHandler.getCause().getMessage());
+        System.setProperty(MountHandler.HANDLER_PROPERTY, "no.such.Handler");
         assertThrows(FuseException.class, () -> new HelloFuse().mount(mountPoint, true, false));
+    }
+
+    @Test
+    void withoutThePropertyTheJarsOwnServiceServesTheMount() throws Exception {
+        assertTrue(JavaLibFuse.findHandler() instanceof ArbiterMountHandler, "META-INF/services names ArbiterMountHandler");
     }
 }
