@@ -224,21 +224,31 @@ public final class Bench {
     public static final String JNR_FUSE_BRIDGE = "jnr-fuse-bridge";
     /** arbiterfs over io_uring: the report compares it when a target of this name exists. */
     public static final String ARBITERFS_RING = "uring";
+    /** The slow-backend pair over io_uring: parallel and serial writers behind backend_latency_us=1000. */
+    public static final String RING_SLOW = "uring+1ms";
+    public static final String RING_SLOW_SERIAL = "uring-serial+1ms";
     /** The jobs the C peer runs: the side-by-side set. */
     public static final List<String> PEER_JOBS = List.of("randwrite-4k-psync", "randread-4k-psync", "randwrite-128k-psync",
             "randwrite-4k-libaio16");
 
-    /** The targets over the memory backing (tmpfs): the whole suite. */
+    /**
+     * The targets over the memory backing (tmpfs): the whole suite. arbiterfs's /dev/fuse targets say {@code noio_uring}
+     * (and are mounted with the ring not offered anyway); its ring targets say {@code io_uring} and are mounted with
+     * enable_uring set around the mount, like passthrough_hp's.
+     */
     public static List<Target> memoryTargets() {
         Predicate<FioJob> direct = j -> !j.buffered();
         Predicate<FioJob> peerJobs = j -> PEER_JOBS.contains(j.name());
+        Predicate<FioJob> headline = j -> j.name().equals(HEADLINE_JOB);
         return List.of(
                 new Target("native", "native (no FUSE)", Target.Kind.NATIVE, List.of(), j -> true),
-                new Target(ARBITERFS, "arbiterfs parallel", Target.Kind.ARBITERFS, List.of(), direct),
-                new Target("serial", "arbiterfs serial (noparallel_dio)", Target.Kind.ARBITERFS, List.of("noparallel_dio"),
-                        j -> !j.buffered() && j.writes()),
-                new Target("passthrough", "arbiterfs passthrough (buffered)", Target.Kind.ARBITERFS, List.of("passthrough"),
-                        FioJob::buffered),
+                new Target(ARBITERFS, "arbiterfs parallel", Target.Kind.ARBITERFS, List.of("noio_uring"), direct),
+                new Target(ARBITERFS_RING, "arbiterfs io_uring", Target.Kind.ARBITERFS, Target.Transport.IO_URING,
+                        List.of("io_uring"), direct),
+                new Target("serial", "arbiterfs serial (noparallel_dio)", Target.Kind.ARBITERFS,
+                        List.of("noio_uring", "noparallel_dio"), j -> !j.buffered() && j.writes()),
+                new Target("passthrough", "arbiterfs passthrough (buffered)", Target.Kind.ARBITERFS,
+                        List.of("noio_uring", "passthrough"), FioJob::buffered),
                 new Target("jnr-fuse", "jnr-fuse 0.5.8 passthrough", Target.Kind.JNR_FUSE, List.of(), direct),
                 new Target(JNR_FUSE_BRIDGE, "jnr-fuse 0.5.8 passthrough on the arbiterfs bridge (parallel_dio)",
                         Target.Kind.JNR_FUSE_BRIDGE, List.of("parallel_dio"), direct),
@@ -246,18 +256,22 @@ public final class Bench {
                 new Target(PEER_RING, "passthrough_hp io_uring", Target.Kind.PASSTHROUGH_HP, Target.Transport.IO_URING,
                         List.of("io_uring"), peerJobs),
                 new Target("parallel+1ms", "arbiterfs parallel, backend_latency_us=1000", Target.Kind.ARBITERFS,
-                        List.of("backend_latency_us=1000"), j -> j.name().equals(HEADLINE_JOB)),
+                        List.of("noio_uring", "backend_latency_us=1000"), headline),
                 new Target("serial+1ms", "arbiterfs serial, backend_latency_us=1000", Target.Kind.ARBITERFS,
-                        List.of("noparallel_dio", "backend_latency_us=1000"), j -> j.name().equals(HEADLINE_JOB)));
+                        List.of("noio_uring", "noparallel_dio", "backend_latency_us=1000"), headline),
+                new Target(RING_SLOW, "arbiterfs io_uring, backend_latency_us=1000", Target.Kind.ARBITERFS,
+                        Target.Transport.IO_URING, List.of("io_uring", "backend_latency_us=1000"), headline),
+                new Target(RING_SLOW_SERIAL, "arbiterfs io_uring serial, backend_latency_us=1000", Target.Kind.ARBITERFS,
+                        Target.Transport.IO_URING, List.of("io_uring", "noparallel_dio", "backend_latency_us=1000"), headline));
     }
 
     /** The targets over the disk backing: the short suite. */
     public static List<Target> diskTargets() {
         return List.of(
                 new Target("native", "native (no FUSE)", Target.Kind.NATIVE, List.of(), FioJob::core),
-                new Target(ARBITERFS, "arbiterfs parallel", Target.Kind.ARBITERFS, List.of(), FioJob::core),
-                new Target("serial", "arbiterfs serial (noparallel_dio)", Target.Kind.ARBITERFS, List.of("noparallel_dio"),
-                        j -> j.core() && j.writes()));
+                new Target(ARBITERFS, "arbiterfs parallel", Target.Kind.ARBITERFS, List.of("noio_uring"), FioJob::core),
+                new Target("serial", "arbiterfs serial (noparallel_dio)", Target.Kind.ARBITERFS,
+                        List.of("noio_uring", "noparallel_dio"), j -> j.core() && j.writes()));
     }
 
     /** The smoke: one short job per target on the memory backing. */

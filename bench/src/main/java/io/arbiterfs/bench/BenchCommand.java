@@ -56,8 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-disk", description = "skip the disk backing")
     boolean noDisk;
 
-    @Option(names = "--targets", split = ",", description = "only these targets (see --list: native, parallel, serial, passthrough, "
-            + "jnr-fuse, jnr-fuse-bridge, hp, hp-uring, parallel+1ms, serial+1ms)")
+    @Option(names = "--targets", split = ",", description = "only these targets (see --list: native, parallel, uring, serial, passthrough, "
+            + "jnr-fuse, jnr-fuse-bridge, hp, hp-uring, parallel+1ms, serial+1ms, uring+1ms, uring-serial+1ms)")
     List<String> only;
 
     @Option(names = "--jobs", split = ",", description = "only these fio jobs (see --list)")

@@ -209,6 +209,8 @@ public final class BenchReport {
         }
         check(s, "arbiterfs io_uring ÷ arbiterfs /dev/fuse, " + Bench.HEADLINE_JOB,
                 ratio(mem, Bench.ARBITERFS_RING, Bench.ARBITERFS, Bench.HEADLINE_JOB), 1.8, "×");
+        check(s, "io_uring parallel ÷ serial, backend_latency_us=1000, " + Bench.HEADLINE_JOB,
+                ratio(mem, Bench.RING_SLOW, Bench.RING_SLOW_SERIAL, Bench.HEADLINE_JOB), 3.5, "×");
         for (String j : Bench.PEER_JOBS) {
             if (!j.contains("-4k-")) {
                 continue;

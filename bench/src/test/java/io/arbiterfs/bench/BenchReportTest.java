@@ -73,7 +73,7 @@ class BenchReportTest {
         assertTrue(md.contains("serial run already keeps 1.20 CPUs busy"), md);
         List<String> csv = Files.readAllLines(dir.resolve("results.csv"));
         assertEquals(4, csv.size());
-        assertTrue(csv.get(2).startsWith("tmpfs,parallel,\"\",randwrite-4k-psync,95000,90000,100000,"), csv.get(2));
+        assertTrue(csv.get(2).startsWith("tmpfs,parallel,\"noio_uring\",randwrite-4k-psync,95000,90000,100000,"), csv.get(2));
         assertFalse(md.contains("passthrough_hp"), "no peer target ran: no peer section");
         assertTrue(Files.size(dir.resolve("bench.png")) > 1000, "chart written");
     }
