@@ -152,7 +152,7 @@ final class IoUring implements AutoCloseable {
         INT.setRelease(ring, sqTail, localTail);
         int submitting = toSubmit;
         long r = sys.syscall(UringSys.SYS_IO_URING_ENTER, fd, submitting, minComplete,
-                minComplete > 0 ? ENTER_GETEVENTS : 0, 0, 0);
+                minComplete > 0 ? ENTER_GETEVENTS : 0, null);
         if (r < 0) {
             int e = Native.errno();
             return e == 0 ? -Errno.EIO : -e;

@@ -23,8 +23,13 @@ public interface UringSys {
     /** io_uring_setup(entries, params). */
     long syscall(long number, long entries, Pointer params);
 
-    /** io_uring_enter(fd, to_submit, min_complete, flags, sig = NULL, sigsz = 0): all seven, never fewer. */
-    long syscall(long number, long fd, long toSubmit, long minComplete, long flags, long sig, long sigsz);
+    /**
+     * io_uring_enter(fd, to_submit, min_complete, flags, sig = null). Six parameters, the last a Pointer, so jnr-ffi
+     * takes its fast path (seven parameters would go through its slow, boxing one on every request). The kernel's sixth
+     * argument, sigsz, is then whatever syscall() finds on the stack: it is read only with a non-null sig or with
+     * IORING_ENTER_EXT_ARG, and we pass neither (io_get_ext_arg() and io_cqring_wait() in io_uring/io_uring.c).
+     */
+    long syscall(long number, long fd, long toSubmit, long minComplete, long flags, Pointer sig);
 
     /** io_uring_register(fd, opcode, arg, nr_args). */
     long syscall(long number, long fd, long opcode, Pointer arg, long nrArgs);
