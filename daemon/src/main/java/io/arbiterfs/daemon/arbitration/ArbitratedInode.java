@@ -19,6 +19,15 @@ final class ArbitratedInode {
     int users;
     /** The registered backing id, 0 if none: one per inode, kept until FORGET (see IoModeArbiter#backingFor). */
     volatile int backingId;
+    /**
+     * The file's size when the file system was last asked, or {@link #SIZE_UNKNOWN}: a direct write that ends within
+     * it is non-extending without asking again. It can only be low (the file grew since, by an extending write or the
+     * page cache: the next write that looks extending asks again), except when another program shrinks the backing
+     * file behind the mount. Every operation of the mount that can shrink the file forgets it: SETATTR(size),
+     * FALLOCATE, COPY_FILE_RANGE into it, and every open (O_TRUNC). Written with the write lock shared or exclusive.
+     */
+    volatile long knownSize = SIZE_UNKNOWN;
+    static final long SIZE_UNKNOWN = -1;
 
     ArbitratedInode(long node) {
         this.node = node;

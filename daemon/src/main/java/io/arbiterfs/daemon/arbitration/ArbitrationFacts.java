@@ -14,8 +14,9 @@ public interface ArbitrationFacts<F> {
 
     /**
      * The file's current size as the file system sees it, to judge whether a direct write extends the file (the
-     * kernel judges by its cached size, which may be stale). Asked at most once per direct write, with the write's
-     * shared lock held. If unknown, {@link Long#MAX_VALUE} makes no write extending; 0 makes every write exclusive.
+     * kernel judges by its cached size, which may be stale). Asked with the write's shared lock held, at most once per
+     * direct write, and not at all while writes end within the size last reported (until an open, truncate, fallocate
+     * or copy into the file; see {@code ArbitratedInode#knownSize}). If unknown, {@link Long#MAX_VALUE} makes no write extending; 0 makes every write exclusive.
      */
     long size(long node, F file);
 

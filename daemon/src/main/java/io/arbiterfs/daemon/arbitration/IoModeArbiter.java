@@ -98,10 +98,20 @@ public final class IoModeArbiter<F, D> extends HandleWrappingFileSystem<Arbitrat
         final WriteGrant grant = WriteGrant.reusable();
         long node;
         F file;
+        ArbitratedInode inode;
+        /** Where the write ends: within the inode's known size, the file system need not be asked. */
+        long end;
 
+        /** The size for the lock decision, asked with the shared side held (no size change of the mount can run). */
         @Override
         public long getAsLong() {
-            return facts.size(node, file);
+            long known = inode.knownSize;
+            if (known >= end) {
+                return known;
+            }
+            long size = facts.size(node, file);
+            inode.knownSize = size; // concurrent shared writers store the same size, or a smaller one: never too high
+            return size;
         }
     }
 
@@ -276,6 +286,7 @@ public final class IoModeArbiter<F, D> extends HandleWrappingFileSystem<Arbitrat
         Caller who = new Caller(req.pid(), ProcessNames.of(req.pid()));
         Mode wanted = policy.wanted(policy.needsPath() ? facts.path(node).orElse(null) : null, userFlags);
         ArbitratedInode a = hold(node);
+        a.knownSize = ArbitratedInode.SIZE_UNKNOWN; // the open may have truncated (O_TRUNC), or the file changed behind us
         Answer answer = switch (wanted) {
             case PASSTHROUGH -> passthroughOpen(a, node, handle, who, false, false);
             case CACHED -> cachedOpenOrDirect(a, who);
@@ -417,6 +428,8 @@ public final class IoModeArbiter<F, D> extends HandleWrappingFileSystem<Arbitrat
         WriteScratch scratch = writeScratch.get();
         scratch.node = node;
         scratch.file = open.inner;
+        scratch.inode = a;
+        scratch.end = args.offset() + Integer.toUnsignedLong(args.size());
         int n;
         boolean exclusive;
         try (WriteGrant g = a.mode.beginWrite(new WriteIntent(open.parallel, open.append, args.offset(),
@@ -429,6 +442,7 @@ public final class IoModeArbiter<F, D> extends HandleWrappingFileSystem<Arbitrat
             exclusive = !g.shared();
         } finally {
             scratch.file = null;
+            scratch.inode = null;
         }
         if (n > 0 && exclusive) {
             dropStalePages(a, node, args.offset(), n); // after the lock is released: other writers go on
@@ -462,7 +476,14 @@ public final class IoModeArbiter<F, D> extends HandleWrappingFileSystem<Arbitrat
         }
         ArbitratedInode a = hold(node);
         try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.TRUNCATE, IoModeTable.deadlineIn(LOCK_WAIT), null)) {
-            return g.acquired() ? delegate.setattr(req, node, file, changes, out) : -Errno.EINTR;
+            if (!g.acquired()) {
+                return -Errno.EINTR;
+            }
+            try {
+                return delegate.setattr(req, node, file, changes, out);
+            } finally {
+                a.knownSize = ArbitratedInode.SIZE_UNKNOWN;
+            }
         } finally {
             letGo(a);
         }
@@ -473,7 +494,14 @@ public final class IoModeArbiter<F, D> extends HandleWrappingFileSystem<Arbitrat
         F file = open == null ? null : open.inner;
         ArbitratedInode a = hold(node);
         try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.FALLOCATE, IoModeTable.deadlineIn(LOCK_WAIT), null)) {
-            return g.acquired() ? delegate.fallocate(req, node, file, mode, offset, length) : -Errno.EINTR;
+            if (!g.acquired()) {
+                return -Errno.EINTR;
+            }
+            try {
+                return delegate.fallocate(req, node, file, mode, offset, length);
+            } finally {
+                a.knownSize = ArbitratedInode.SIZE_UNKNOWN;
+            }
         } finally {
             letGo(a);
         }
@@ -487,8 +515,14 @@ public final class IoModeArbiter<F, D> extends HandleWrappingFileSystem<Arbitrat
         ArbitratedInode a = hold(nodeOut);
         try (WriteGrant g = a.mode.beginExclusive(ExclusiveReason.COPY_FILE_RANGE_DST, IoModeTable.deadlineIn(LOCK_WAIT),
                 null)) {
-            return g.acquired() ? delegate.copyFileRange(req, nodeIn, src, offsetIn, nodeOut, dst, offsetOut, length, flags)
-                    : -Errno.EINTR;
+            if (!g.acquired()) {
+                return -Errno.EINTR;
+            }
+            try {
+                return delegate.copyFileRange(req, nodeIn, src, offsetIn, nodeOut, dst, offsetOut, length, flags);
+            } finally {
+                a.knownSize = ArbitratedInode.SIZE_UNKNOWN;
+            }
         } finally {
             letGo(a);
         }
