@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
  * {@code ./arbiterfs xfstests --real [--xfstests DIR|TARBALL] [--tests LIST|--group NAME] [-o OPTS]}: the real xfstests.
  */
 @Command(name = "xfstests", mixinStandardHelpOptions = true,
-        description = "Run the generic/095-style subset with data verification against a live arbiterfs mount.")
+        description = {"Run the generic/095-style subset with data verification against a live arbiterfs mount;",
+                "with --real, the real xfstests (built, set up and run as root; xfstests-harness/README.md)."})
 final class XfstestsCommand implements Callable<Integer> {
     @Parameters(description = "tests to run (arbiter/095, 095, fsx, ...; default: all). With --real: xfstests names (generic/095 ...)")
     List<String> tests = new ArrayList<>();
