@@ -13,6 +13,7 @@ import io.arbiterfs.harness.core.Runner;
 import io.arbiterfs.harness.core.Settings;
 import io.arbiterfs.harness.core.TestResult;
 import io.arbiterfs.harness.io.Tools;
+import io.arbiterfs.harness.xfstests.BackingFs;
 import io.arbiterfs.harness.xfstests.RealXfstests;
 import io.arbiterfs.harness.xfstests.Summary;
 import io.arbiterfs.harness.xfstests.TestList;
@@ -75,8 +76,12 @@ final class XfstestsCommand implements Callable<Integer> {
     int testTimeoutMinutes;
 
     @Option(names = "--backing-size", paramLabel = "GIB", defaultValue = "8", description = "with --real: size of the TEST and SCRATCH "
-            + "backing ext4 images (sparse; default ${DEFAULT-VALUE})")
+            + "backing images (sparse; default ${DEFAULT-VALUE})")
     int backingGib;
+
+    @Option(names = "--backing-fs", paramLabel = "TYPE", defaultValue = "ext4", description = "with --real: the backing "
+            + "file systems' type, ext4 or xfs (default ${DEFAULT-VALUE})")
+    String backingFs;
 
     @Option(names = "--compare", arity = "2..*", paramLabel = "RESULTS", description = "print the comparison table of real runs' results "
             + "directories (or their xfstests-summary.tsv) and exit")
@@ -189,6 +194,10 @@ final class XfstestsCommand implements Callable<Integer> {
             System.err.println("arbiterfs xfstests: " + e.getMessage());
             return 2;
         }
+        if (!BackingFs.TYPES.contains(backingFs)) {
+            System.err.println("arbiterfs xfstests: --backing-fs takes " + String.join(" or ", BackingFs.TYPES) + ", not " + backingFs);
+            return 2;
+        }
         if (!names.isEmpty() && group != null) {
             System.err.println("arbiterfs xfstests: give tests or --group, not both");
             return 2;
@@ -204,7 +213,7 @@ final class XfstestsCommand implements Callable<Integer> {
         }
         Path resultsDir = (results != null ? results : defaultResults()).toAbsolutePath();
         RealXfstests.Request q = new RealXfstests.Request(root, source, names, group, options, server, loadFactor,
-                Duration.ofMinutes(testTimeoutMinutes), (long) backingGib << 30, resultsDir);
+                Duration.ofMinutes(testTimeoutMinutes), (long) backingGib << 30, backingFs, resultsDir);
         List<TestResult> all = new RealXfstests(q, System.out::println).run();
         System.out.println();
         all.stream().filter(r -> !r.outcome().passed()).forEach(r -> System.out.println(Report.line(r)));

@@ -9,11 +9,11 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A size-limited ext4 file system on a sparse image file, loop-mounted: the backing directory of
- * TEST or SCRATCH. ext4 rather than tmpfs: tests fill SCRATCH to ENOSPC (generic/103), use
- * user/trusted xattrs, POSIX ACLs, O_DIRECT, fallocate's punch-hole and zero-range (tmpfs has no
- * zero-range); a sparse image costs disk only for what is written. {@link #close} unmounts it (the
- * loop device goes with it) and deletes the image.
+ * A size-limited disk file system (ext4 by default, or xfs) on a sparse image file, loop-mounted:
+ * the backing directory of TEST or SCRATCH. A disk file system rather than tmpfs: tests fill
+ * SCRATCH to ENOSPC (generic/103), use user/trusted xattrs, POSIX ACLs, O_DIRECT, fallocate's
+ * punch-hole and zero-range (tmpfs has no zero-range); a sparse image costs disk only for what is
+ * written. {@link #close} unmounts it (the loop device goes with it) and deletes the image.
  */
 public final class BackingFs implements AutoCloseable {
     private final Path image;
@@ -25,15 +25,22 @@ public final class BackingFs implements AutoCloseable {
         this.mountpoint = mountpoint;
     }
 
-    /** Makes {@code dir/NAME.img} of {@code bytes} (sparse), an ext4 on it, and mounts it on {@code dir/NAME}. */
-    public static BackingFs create(Path dir, String name, long bytes) throws IOException {
+    /** The file systems a backing can be made with. */
+    public static final List<String> TYPES = List.of("ext4", "xfs");
+
+    /** Makes {@code dir/NAME.img} of {@code bytes} (sparse), a file system of {@code type} on it, and mounts it on {@code dir/NAME}. */
+    public static BackingFs create(Path dir, String name, long bytes, String type) throws IOException {
+        if (!TYPES.contains(type)) {
+            throw new IllegalArgumentException("backing file system " + type + ": not one of " + TYPES);
+        }
         BackingFs fs = new BackingFs(dir.resolve(name + ".img"), dir.resolve(name));
         try {
             Files.createDirectories(fs.mountpoint);
             try (RandomAccessFile f = new RandomAccessFile(fs.image.toFile(), "rw")) {
                 f.setLength(bytes);
             }
-            run(List.of("mkfs.ext4", "-F", "-q", "-L", name, fs.image.toString()));
+            run(type.equals("xfs") ? List.of("mkfs.xfs", "-f", "-q", "-L", name.substring(0, Math.min(12, name.length())),
+                    fs.image.toString()) : List.of("mkfs.ext4", "-F", "-q", "-L", name, fs.image.toString()));
             run(List.of("mount", "-o", "loop", fs.image.toString(), fs.mountpoint.toString()));
             fs.mounted = true;
             return fs;

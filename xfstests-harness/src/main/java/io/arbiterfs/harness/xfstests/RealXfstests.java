@@ -14,8 +14,8 @@ import java.util.function.Consumer;
 /**
  * {@code ./arbiterfs xfstests --real}: everything a run of the real xfstests needs, on a fresh
  * machine, then the run. Packages (apt-get, as root), the cached build of the xfstests source and
- * its FUSE subtype adaptation, the users, the mount helper, two size-limited ext4 backing file
- * systems for TEST and SCRATCH, the config, {@code ./check}; afterwards every mount, the backing
+ * its FUSE subtype adaptation, the users, the mount helper, two size-limited backing file systems
+ * (ext4 or xfs images) for TEST and SCRATCH, the config, {@code ./check}; afterwards every mount, the backing
  * file systems and a generated helper are removed again (also on Ctrl-C).
  */
 public final class RealXfstests {
@@ -50,10 +50,11 @@ public final class RealXfstests {
      * @param loadFactor   LOAD_FACTOR
      * @param testTimeout  per-test limit
      * @param backingBytes size of each backing file system
+     * @param backingType  the backing file systems' type (ext4, xfs)
      * @param resultsDir   where config, logs and check's per-test files go
      */
     public record Request(Path repoRoot, Path source, List<String> tests, String group, List<String> options, Server server,
-                          int loadFactor, Duration testTimeout, long backingBytes, Path resultsDir) {}
+                          int loadFactor, Duration testTimeout, long backingBytes, String backingType, Path resultsDir) {}
 
     private final Request q;
     private final Consumer<String> out;
@@ -118,15 +119,15 @@ public final class RealXfstests {
             undo.add(() -> XfstestsBuild.deleteTree(runDir));
             Path testDir = Files.createDirectory(runDir.resolve("test"));
             Path scratchMnt = Files.createDirectory(runDir.resolve("scratch"));
-            BackingFs testBacking = BackingFs.create(runDir, "backing-test", q.backingBytes());
+            BackingFs testBacking = BackingFs.create(runDir, "backing-test", q.backingBytes(), q.backingType());
             undo.add(testBacking);
-            BackingFs scratchBacking = BackingFs.create(runDir, "backing-scratch", q.backingBytes());
+            BackingFs scratchBacking = BackingFs.create(runDir, "backing-scratch", q.backingBytes(), q.backingType());
             undo.add(scratchBacking);
             XfstestsConfig cfg = new XfstestsConfig(q.server().subtype(), q.server().subtype(), testBacking.mountpoint(),
                     scratchBacking.mountpoint(), testDir, scratchMnt, q.resultsDir().resolve("xfstests"), q.options(), q.loadFactor());
             Path config = q.resultsDir().resolve("xfstests-local.config");
             Files.writeString(config, cfg.render());
-            out.accept("CONFIG        -- " + config + " (TEST_DEV=" + cfg.testDev() + ")");
+            out.accept("CONFIG        -- " + config + " (TEST_DEV=" + cfg.testDev() + ", backing " + q.backingType() + ")");
             XfstestsRun run = new XfstestsRun(tree, config, cfg, q.testTimeout(), out);
             undo.add(run::releaseMounts);
             List<String> tests = selection.checkArgs().isEmpty() ? selection.tests() : run.expand(selection.checkArgs());
