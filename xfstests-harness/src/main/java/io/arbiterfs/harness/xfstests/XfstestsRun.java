@@ -288,12 +288,15 @@ public final class XfstestsRun {
             case NOT_RUN -> {
                 Path notrun = Path.of(base + ".notrun");
                 if (o.detail().isBlank() && Files.exists(notrun)) {
-                    return Outcome.notRun(Files.readString(notrun).strip());
+                    return Outcome.notRun(placeholders(Files.readString(notrun).strip()));
                 }
-                return o;
+                return Outcome.notRun(placeholders(o.detail()));
             }
             default -> {
-                return Outcome.fail(failureCause(test, o.detail(), base));
+                String cause = failureCause(test, o.detail(), base);
+                // the first line (the one-line cause in summaries) with xfstests' placeholders for this run's paths
+                int nl = cause.indexOf('\n');
+                return Outcome.fail(nl < 0 ? placeholders(cause) : placeholders(cause.substring(0, nl)) + cause.substring(nl));
             }
         }
     }
@@ -341,6 +344,20 @@ public final class XfstestsRun {
         }
         body.append("\nfiles: ").append(base).append(".{out.bad,full,dmesg}");
         return verdict + (headline == null ? "" : ": " + headline.strip()) + body;
+    }
+
+    /**
+     * This run's paths as xfstests' filters write them (TEST_DIR, SCRATCH_MNT, TEST_DEV,
+     * SCRATCH_DEV; the build tree left out), so causes read the same in every run and for every server.
+     */
+    String placeholders(String text) {
+        String t = text.replace(tree + "/", "");
+        for (String[] p : new String[][] {{cfg.testDev(), "TEST_DEV"}, {cfg.scratchDev(), "SCRATCH_DEV"},
+                {cfg.testDir().toString(), "TEST_DIR"}, {cfg.scratchMnt().toString(), "SCRATCH_MNT"}}) {
+            // whole paths only: /x/t must not eat the start of /x/tree
+            t = t.replaceAll(Pattern.quote(p[0]) + "(?=$|[/\\s:'\"),])", Matcher.quoteReplacement(p[1]));
+        }
+        return t;
     }
 
     /** check's verdict without the file name: "output mismatch", "failed, exit status 1", "_check_dmesg: something found". */

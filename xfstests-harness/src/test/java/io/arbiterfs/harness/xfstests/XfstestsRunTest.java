@@ -29,11 +29,12 @@ class XfstestsRunTest {
         Path tree = Files.createDirectories(dir.resolve("tree"));
         Files.createDirectories(tree.resolve("tests/generic"));
         Files.writeString(tree.resolve("tests/generic/003.out"), "QA output created by 003\nSilence is golden\n");
+        Files.writeString(tree.resolve("tests/generic/007.out"), "QA output created by 007\nSilence is golden\n");
         cfg = new XfstestsConfig("srv", "srv", dir.resolve("bt"), dir.resolve("bs"), Files.createDirectories(dir.resolve("t")),
                 Files.createDirectories(dir.resolve("s")), dir.resolve("results"), List.of(), 1);
         Path r = Files.createDirectories(cfg.sectionResults().resolve("generic"));
         Path check = tree.resolve("check");
-        Files.writeString(check, "#!/bin/bash\nR=" + r + "\n" + checkBody);
+        Files.writeString(check, "#!/bin/bash\nR=" + r + "\nSCRATCH_DEV=" + cfg.scratchDev() + "\n" + checkBody);
         Files.setPosixFilePermissions(check, PosixFilePermissions.fromString("rwxr-xr-x"));
         Path config = Files.writeString(dir.resolve("local.config"), cfg.render());
         return new XfstestsRun(tree, config, cfg, timeout, said::add);
@@ -54,6 +55,9 @@ class XfstestsRunTest {
             "  004) echo '[ 1.0] WARNING: CPU: 1 PID: 2 at fs/fuse/file.c:1 x' > $R/004.dmesg",
             "       echo \"_check_dmesg: something found (see $R/004.dmesg)\"; failed=\"$failed $t\" ;;",
             "  005) sleep 600 ;;",
+            "  006) echo \"require $SCRATCH_DEV to be valid block disk\" > $R/006.notrun; echo \" [not run] require $SCRATCH_DEV to be valid block disk\" ;;",
+            "  007) printf 'QA output created by 007\\n%s/tests/generic/007: line 9: ulimit: Operation not permitted\\n' \"$PWD\" > $R/007.out.bad",
+            "       echo '- output mismatch' ;;",
             "  esac",
             "done",
             "[ -n \"$failed\" ] && echo \"Failures:$failed\"",
@@ -76,6 +80,15 @@ class XfstestsRunTest {
         String d4 = by.get("generic/004").outcome().detail();
         assertTrue(d4.startsWith("kernel log problem: kernel log: [ 1.0] WARNING: CPU: 1 PID: 2 at fs/fuse/file.c:1"), d4);
         assertTrue(Files.readString(dir.resolve("check.log")).contains("generic/001       1s"), "check's output is logged");
+    }
+
+    @Test
+    void causesUseXfstestsPlaceholdersForThisRunsPaths() throws IOException {
+        XfstestsRun run = run(CHECK, Duration.ofMinutes(5));
+        List<TestResult> results = run.run(List.of("generic/006", "generic/007"), dir.resolve("check.log"));
+        assertEquals("require SCRATCH_DEV to be valid block disk", results.get(0).outcome().detail());
+        assertTrue(results.get(1).outcome().detail().startsWith(
+                "output mismatch: +tests/generic/007: line 9: ulimit: Operation not permitted\n"), results.get(1).toString());
     }
 
     @Test
