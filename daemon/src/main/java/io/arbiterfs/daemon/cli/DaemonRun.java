@@ -85,6 +85,11 @@ final class DaemonRun {
      * {@code logPath}, and waits for its readiness line.
      */
     static int background(List<String> args, Path mp, String what, Path logPath) {
+        return background(args, mp, what, logPath, true);
+    }
+
+    /** As above; {@code announce} false prints nothing on success (mount(8)'s helper). */
+    static int background(List<String> args, Path mp, String what, Path logPath, boolean announce) {
         try {
             Files.createDirectories(logPath.toAbsolutePath().getParent());
             String java = ProcessHandle.current().info().command().orElse("java");
@@ -104,7 +109,9 @@ final class DaemonRun {
                 String line;
                 while ((line = r.readLine()) != null) {
                     if (line.startsWith(READY)) {
-                        System.out.println("arbiterfs: " + what + " mounted on " + mp + " (log: " + logPath + ")");
+                        if (announce) {
+                            System.out.println("arbiterfs: " + what + " mounted on " + mp + " (log: " + logPath + ")");
+                        }
                         return 0;
                     }
                 }

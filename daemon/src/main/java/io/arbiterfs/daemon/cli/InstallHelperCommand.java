@@ -21,10 +21,12 @@ final class InstallHelperCommand implements Callable<Integer> {
             System.err.println("arbiterfs: run install-helper through the ./arbiterfs launcher");
             return Main.EXIT_USAGE;
         }
-        // mount(8) runs: mount.fuse.arbiterfs SOURCE MOUNTPOINT -o rw,opts ; the launcher's mount returns once live
+        // mount(8) runs: mount.fuse.arbiterfs SOURCE MOUNTPOINT [-nsv] -o rw,opts (and -o ...,remount,... to
+        // remount); the launcher's mount returns once live. --helper: silent on success, dev/suid unless
+        // nosuid/nodev (mount(8)'s semantics, as libfuse's mount.fuse3), remount on the live mount.
         String script = "#!/bin/sh\n"
                 + "# mount(8) helper for arbiterfs, written by 'arbiterfs install-helper'\n"
-                + "exec " + launcher + " mount \"$@\"\n";
+                + "exec " + launcher + " mount --helper \"$@\"\n";
         try {
             Files.writeString(path, script);
             Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rwxr-xr-x"));

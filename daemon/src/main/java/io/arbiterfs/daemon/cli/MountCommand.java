@@ -43,6 +43,20 @@ final class MountCommand implements Callable<Integer> {
     @Option(names = "--notify-ready", hidden = true, description = "Print a readiness line on stdout (used by the background launcher).")
     boolean notifyReady;
 
+    @Option(names = "--helper", hidden = true, description = "Run as mount(8)'s helper (the install-helper script): "
+            + "mount(8)'s dev/suid defaults, silent on success, remount.")
+    boolean helper;
+
+    // mount(8) passes these to helpers (no mtab, sloppy, verbose); they mean nothing here
+    @Option(names = "-n", hidden = true)
+    boolean noMtab;
+
+    @Option(names = "-s", hidden = true)
+    boolean sloppy;
+
+    @Option(names = "-v", hidden = true)
+    boolean verbose;
+
     @Option(names = "--log", paramLabel = "FILE", description = "Log file of a background daemon (default: /tmp/arbiterfs/<mountpoint>.log as root, "
             + "/tmp/arbiterfs-<uid>/<mountpoint>.log otherwise).")
     Path logFile;
@@ -56,8 +70,19 @@ final class MountCommand implements Callable<Integer> {
         Source src;
         Path mp;
         PathPolicy policy;
+        if ((noMtab || sloppy || verbose) && !helper) {
+            return usage("-n, -s and -v are mount(8)'s flags for its helper; mount by hand takes -o, -f, -d and --log");
+        }
+        if (Remount.requested(options)) {
+            // "arbiterfs mount -o remount,ro MNT" by hand gives only the mountpoint
+            String target = mountpoint != null ? mountpoint.toString() : source;
+            if (target == null) {
+                return usage("remount needs the MOUNTPOINT (arbiterfs mount -o remount,ro MOUNTPOINT)");
+            }
+            return Remount.run(Path.of(target).toAbsolutePath().normalize(), options, !helper);
+        }
         try {
-            opts = MountOptions.parse(options);
+            opts = MountOptions.parse(helper ? withMount8Defaults(options) : options);
             policy = ArbiterDaemon.validate(opts);
             boolean defaults = source == null;
             if (defaults) {
@@ -97,6 +122,18 @@ final class MountCommand implements Callable<Integer> {
             return usage("this entry point adds a backend layer that lives in its own process: mount with -f");
         }
         return runInBackground(src, mp, opts);
+    }
+
+    /**
+     * mount(8) never passes {@code suid} or {@code dev} to a helper (they are its defaults; only
+     * {@code nosuid}/{@code nodev} are passed), so the helper starts from dev,suid as libfuse's
+     * mount.fuse3 does, and only an explicit nosuid/nodev restricts. By hand, arbiterfs keeps its
+     * own nosuid,nodev default.
+     */
+    static List<String> withMount8Defaults(List<String> given) {
+        List<String> all = new java.util.ArrayList<>(List.of("dev,suid"));
+        all.addAll(given);
+        return all;
     }
 
     private static int usage(String message) {
@@ -140,7 +177,8 @@ final class MountCommand implements Callable<Integer> {
 
     /** Re-runs this command in a new session with -f and waits for its readiness line. */
     private int runInBackground(Source src, Path mp, MountOptions opts) {
+        // mount(8) helpers are silent on success: callers compare output
         return DaemonRun.background(List.of("mount", "-f", "--notify-ready", source, mp.toString(), "-o", opts.render()), mp,
-                src.fsname(), DaemonRun.logFor(mp, logFile));
+                src.fsname(), DaemonRun.logFor(mp, logFile), !helper);
     }
 }

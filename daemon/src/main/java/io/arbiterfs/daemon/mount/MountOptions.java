@@ -48,7 +48,8 @@ public final class MountOptions {
 
     /** Options accepted for compatibility with mount(8) and fstab, with no effect of their own. */
     private static final List<String> IGNORED = List.of("rw", "defaults", "auto", "noauto", "user", "nouser",
-            "users", "_netdev", "nofail", "async", "relatime", "exec", "atime", "nodiratime", "lazytime");
+            "users", "_netdev", "nofail", "async", "relatime", "norelatime", "strictatime", "nostrictatime", "exec", "atime",
+            "diratime", "nodiratime", "lazytime", "nolazytime");
 
     /** Parses one or more comma-separated option strings. */
     public static MountOptions parse(List<String> optionStrings) throws MountOptionException {

@@ -53,6 +53,15 @@ class CheckOutputTest {
     }
 
     @Test
+    void aFirstRunHasOnlyTheCurrentTime() {
+        // without an earlier result check prints no "Ns ..." before the time
+        List<CheckOutput.Entry> e = CheckOutput.parse("generic/001         6s\ngeneric/026        [not run] fuse does not define maximum ACL count\n");
+        assertEquals(Status.PASS, e.get(0).outcome().status());
+        assertEquals(Duration.ofSeconds(6), e.get(0).elapsed());
+        assertEquals("fuse does not define maximum ACL count", e.get(1).outcome().detail());
+    }
+
+    @Test
     void failuresLineWinsOverAPassLookingLine() {
         String out = "generic/001 3s ...  3s\nRan: generic/001\nFailures: generic/001\nFailed 1 of 1 tests\n";
         assertEquals(Status.FAIL, CheckOutput.parse(out).get(0).outcome().status());
